@@ -1,0 +1,134 @@
+"""The ``masterplan`` command. Library errors become user messages only here."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn, TextIO
+
+from .problems import Problem
+from .validate import Report, check
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: penggunaan salah: {message}\n")
+
+
+def find_root(start: Path) -> Path | None:
+    """The repository root: the nearest folder upwards holding ``mkdocs.yml``."""
+    for folder in (start, *start.parents):
+        if (folder / "mkdocs.yml").is_file() and (folder / "data").is_dir():
+            return folder
+    return None
+
+
+def cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
+    """Periksa seluruh rencana induk dan laporkan setiap masalah sekaligus.
+
+    Contoh: masterplan validate
+            masterplan validate --root ../masterplan-kota-lain --format github
+
+    Keluar 0 bila bersih, 1 bila ada masalah, 2 bila perintah salah. Tidak pernah
+    menulis berkas.
+    """
+    report = check(args.root)
+    github = args.format == "github" or (
+        args.format is None and os.environ.get("GITHUB_ACTIONS") == "true"
+    )
+    write_text(report, out)
+    if github:
+        for problem in report.problems:
+            out.write(github_annotation(problem) + "\n")
+    return EXIT_OK if report.ok else EXIT_PROBLEMS
+
+
+def write_text(report: Report, out: TextIO) -> None:
+    """The human report: one block a problem, then a summary line."""
+    for p in report.problems:
+        key = f" {p.key}:" if p.key else ""
+        out.write(f"{p.where}: [{p.code}]{key} {p.message}\n")
+        if p.hint:
+            out.write(f"  Perbaikan: {p.hint}\n")
+    if report.problems:
+        files = len({p.file for p in report.problems})
+        out.write(
+            f"\n{len(report.problems)} masalah di {files} berkas "
+            f"({report.files} berkas diperiksa).\n"
+        )
+        return
+    plan = report.plan
+    assert plan is not None  # no problems means every data file loaded
+    out.write(
+        f"Rencana induk valid: {report.files} berkas diperiksa, {len(plan.programs)} program, "
+        f"{len(plan.dimensions)} dimensi, {len(plan.opds)} OPD.\n"
+    )
+
+
+def github_annotation(p: Problem) -> str:
+    """A GitHub Actions workflow command that marks the problem on the changed line."""
+
+    def data(text: str) -> str:
+        return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+    def prop(text: str) -> str:
+        return data(text).replace(":", "%3A").replace(",", "%2C")
+
+    where = f"file={prop(p.file)}" + (f",line={p.line}" if p.line else "")
+    message = p.message + (f" Perbaikan: {p.hint}" if p.hint else "")
+    return f"::error {where},title={prop(p.code)}::{data(message)}"
+
+
+COMMANDS = {"validate": cmd_validate}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="masterplan", description="Alat rencana induk Smart City.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    for name, func in COMMANDS.items():
+        doc = func.__doc__ or ""
+        cmd = sub.add_parser(
+            name,
+            help=doc.splitlines()[0],
+            description=doc,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        cmd.add_argument(
+            "--root", type=Path, default=None,
+            help="folder repositori (bawaan: dicari dari folder saat ini ke atas)",
+        )
+        if name == "validate":
+            cmd.add_argument(
+                "--format", choices=["text", "github"], default=None,
+                help="github: tambahkan anotasi GitHub Actions (otomatis di GitHub Actions)",
+            )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int:
+    """Entry point of the ``masterplan`` command; returns the exit code."""
+    out = out or sys.stdout
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.root is None:
+        args.root = find_root(Path.cwd())
+        if args.root is None:
+            sys.stderr.write(
+                "masterplan: folder repositori tidak ditemukan (tidak ada mkdocs.yml dan data/ "
+                "di folder ini atau di atasnya). Jalankan dari dalam repositori, atau beri --root.\n"
+            )
+            return EXIT_USAGE
+    elif not (args.root / "data").is_dir():
+        sys.stderr.write(f"masterplan: {args.root} bukan repositori rencana induk (tidak ada data/).\n")
+        return EXIT_USAGE
+    return int(COMMANDS[args.command](args, out))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

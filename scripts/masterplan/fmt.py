@@ -1,0 +1,76 @@
+"""Indonesian formatting of numbers, money, dates, and the labels of coded values."""
+
+from __future__ import annotations
+
+import datetime
+
+STATUS = {
+    "planned": "Direncanakan",
+    "ongoing": "Berjalan",
+    "done": "Selesai",
+    "delayed": "Tertunda",
+    "cancelled": "Dibatalkan",
+}
+HORIZON = {
+    "quick-win": "Quick win",
+    "short": "Jangka pendek",
+    "medium": "Jangka menengah",
+    "long": "Jangka panjang",
+}
+PARTNER_KIND = {
+    "akademisi": "Akademisi",
+    "bisnis": "Bisnis",
+    "komunitas": "Komunitas",
+    "media": "Media",
+    "pemerintah": "Pemerintah",
+}
+RATING = {"baik": "Baik", "sedang": "Sedang", "kurang": "Kurang"}
+READINESS = {
+    "struktur": "Struktur",
+    "infrastruktur": "Infrastruktur",
+    "suprastruktur": "Suprastruktur",
+}
+SWOT = {
+    "strengths": "Kekuatan (Strengths)",
+    "weaknesses": "Kelemahan (Weaknesses)",
+    "opportunities": "Peluang (Opportunities)",
+    "threats": "Ancaman (Threats)",
+}
+MONTHS = (
+    "Januari Februari Maret April Mei Juni Juli Agustus September Oktober November Desember"
+).split()
+
+
+def number(value: float, *, decimals: int = 2) -> str:
+    """``1234567.5`` -> ``1.234.567,5``: dots group thousands, a comma marks decimals."""
+    if float(value).is_integer():
+        return f"{int(value):,}".replace(",", ".")
+    text = f"{value:,.{decimals}f}".rstrip("0").rstrip(".")
+    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+
+
+def rupiah(amount: int) -> str:
+    """Full amount for tables: ``Rp1.250.000.000``."""
+    return "Rp" + number(amount)
+
+
+def rupiah_words(amount: int) -> str:
+    """Rounded amount for prose: ``Rp1,25 miliar``."""
+    for size, word in ((10**12, "triliun"), (10**9, "miliar"), (10**6, "juta"), (10**3, "ribu")):
+        if abs(amount) >= size:
+            return f"Rp{number(round(amount / size, 2))} {word}"
+    return rupiah(amount)
+
+
+def percent(part: float, whole: float) -> str:
+    """``percent(10, 12)`` -> ``83,33%``."""
+    return number(round(100 * part / whole, 2) if whole else 0) + "%"
+
+
+def date(value: datetime.date) -> str:
+    """``2024-06-24`` -> ``24 Juni 2024``."""
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+
+
+def years(start: int, end: int) -> str:
+    return str(start) if start == end else f"{start}–{end}"

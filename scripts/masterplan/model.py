@@ -1,0 +1,328 @@
+"""The typed model of a masterplan, and the one declaration of its content contract.
+
+Each dataclass below is both the Python type the build works with and the schema of a
+YAML file or front matter: :mod:`masterplan.schema` reads the annotations and field
+metadata to check input, and the contributor guide renders its field tables from them.
+Fields marked ``derived`` are filled by the loader, never written by contributors.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from .source import Yaml
+
+DIMENSION_KEYS = ("governance", "branding", "economy", "living", "society", "environment")
+PREFIXES = {
+    "governance": "GOV",
+    "branding": "BRA",
+    "economy": "ECO",
+    "living": "LIV",
+    "society": "SOC",
+    "environment": "ENV",
+}
+RegionKind = Literal["kabupaten", "kota"]
+PartnerKind = Literal["akademisi", "bisnis", "komunitas", "media", "pemerintah"]
+Horizon = Literal["quick-win", "short", "medium", "long"]
+Source = Literal["APBD", "APBN", "DAK", "CSR", "KPBU", "hibah", "swasta", "desa"]
+Status = Literal["planned", "ongoing", "done", "delayed", "cancelled"]
+Rating = Literal["baik", "sedang", "kurang"]
+
+SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+PROGRAM_ID = r"^[A-Z]{3}-[0-9]{1,4}$"
+
+
+def spec(
+    doc: str,
+    *,
+    default: Any = ...,
+    pattern: str | None = None,
+    minimum: int | None = None,
+    maximum: int | None = None,
+    example: Any = None,
+    derived: bool = False,
+) -> Any:
+    """Declare a schema field: its Indonesian description and its constraints.
+
+    A field without ``default`` is required. Mutable defaults are given as ``[]`` or
+    ``{}`` and copied per instance.
+    """
+    meta = {
+        "doc": doc,
+        "pattern": pattern,
+        "minimum": minimum,
+        "maximum": maximum,
+        "example": example,
+        "derived": derived,
+    }
+    if default is ...:
+        return field(metadata=meta)
+    if isinstance(default, list | dict):
+        return field(default_factory=lambda: type(default)(), metadata=meta)
+    return field(default=default, metadata=meta)
+
+
+@dataclass
+class Element:
+    """One of the national guideline's 18 elements; three per dimension."""
+
+    key: str = spec("Kunci elemen, huruf kecil dan tanda hubung.", pattern=SLUG, example="kesehatan")
+    name: str = spec("Nama elemen.", example="Kesehatan")
+    name_en: str = spec("Nama elemen dalam bahasa Inggris.", example="Health")
+
+
+@dataclass
+class Dimension:
+    """A Smart City dimension, as listed in ``data/dimensions.yml``."""
+
+    key: str = spec("Kunci dimensi: governance, branding, economy, living, society, environment.")
+    prefix: str = spec("Prefiks kode program: GOV, BRA, ECO, LIV, SOC, ENV.")
+    name: str = spec("Nama dimensi dalam bahasa Indonesia.", example="Kehidupan Cerdas")
+    name_en: str = spec("Nama dimensi dalam bahasa Inggris.", example="Smart Living")
+    description: str = spec("Uraian singkat cakupan dimensi.")
+    elements: list[Element] = spec("Tepat tiga elemen dimensi ini.")
+
+
+@dataclass
+class Opd:
+    """A regional agency (organisasi perangkat daerah), from ``data/opd.yml``."""
+
+    key: str = spec("Kunci OPD yang dipakai di halaman program.", pattern=SLUG, example="diskominfo")
+    name: str = spec("Nama lengkap OPD.", example="Dinas Komunikasi dan Informatika")
+    short: str = spec("Singkatan yang lazim.", example="Diskominfo")
+
+
+@dataclass
+class RpjmdGoal:
+    """An RPJMD goal (tujuan) that programmes align with."""
+
+    key: str = spec("Kunci tujuan.", pattern=SLUG, example="tujuan-1-1")
+    name: str = spec("Rumusan tujuan.")
+
+
+@dataclass
+class RpjmdMission:
+    """An RPJMD mission (misi) with its goals, from ``data/rpjmd.yml``."""
+
+    key: str = spec("Kunci misi.", pattern=SLUG, example="misi-1")
+    name: str = spec("Rumusan misi.")
+    goals: list[RpjmdGoal] = spec("Tujuan-tujuan misi ini.", default=[])
+
+
+@dataclass
+class Period:
+    """The plan period in years, normally five, aligned with the RPJMD."""
+
+    start: int = spec("Tahun awal.", minimum=2000, maximum=2100, example=2025)
+    end: int = spec("Tahun akhir.", minimum=2000, maximum=2100, example=2029)
+
+    @property
+    def years(self) -> list[int]:
+        return list(range(self.start, self.end + 1))
+
+
+@dataclass
+class Member:
+    """A member of a governance body, named by position or by name."""
+
+    name: str = spec("Nama atau jabatan.", example="Kepala Diskominfo")
+    role: str = spec("Peran dalam lembaga.", example="Ketua")
+
+
+@dataclass
+class GovernanceBody:
+    """A Smart City governance body: Dewan Smart City, Tim Pelaksana."""
+
+    body: str = spec("Nama lembaga.", example="Dewan Smart City")
+    description: str = spec("Tugas lembaga.", default="")
+    members: list[Member] = spec("Anggota dan perannya.", default=[])
+
+
+@dataclass
+class BimtekStage:
+    """One stage of the masterplan's technical guidance (Bimtek) history."""
+
+    date: datetime.date = spec("Tanggal (TTTT-BB-HH).", example="2024-06-24")
+    stage: str = spec("Tahap.", example="Bimtek Tahap I")
+    output: str = spec("Apa yang dihasilkan tahap ini.")
+
+
+@dataclass
+class PlanInfo:
+    """The plan as a whole, from ``data/plan.yml``."""
+
+    region: str = spec("Nama daerah.", example="Kabupaten Wonosobo")
+    region_kind: RegionKind = spec("Jenis daerah.")
+    period: Period = spec("Periode rencana induk, selaras dengan RPJMD.")
+    vision: str = spec("Visi daerah.")
+    missions: list[str] = spec("Misi daerah.")
+    governance: list[GovernanceBody] = spec("Lembaga tata kelola Smart City.", default=[])
+    bimtek: list[BimtekStage] = spec("Riwayat tahapan Bimtek penyusunan masterplan.", default=[])
+    illustration: bool = spec(
+        "`true` bila isi rencana hanyalah contoh; setiap halaman lalu ditandai ilustrasi.",
+        default=False,
+    )
+
+
+@dataclass
+class Partner:
+    """A non-government partner (pentahelix) of a programme."""
+
+    name: str = spec("Nama mitra.", example="Universitas Sains Al-Qur'an")
+    kind: PartnerKind = spec("Jenis mitra.")
+
+
+@dataclass
+class BudgetLine:
+    """Indicative budget of a programme for one year and one funding source."""
+
+    year: int = spec("Tahun anggaran.", example=2025)
+    amount: int = spec("Jumlah dalam rupiah, bilangan bulat tanpa titik.", minimum=0, example=350000000)
+    source: Source = spec("Sumber dana.")
+
+
+@dataclass
+class Indicator:
+    """A performance indicator with its baseline and yearly targets."""
+
+    name: str = spec("Nama indikator.")
+    unit: str = spec("Satuan.", example="persen")
+    baseline: float = spec("Nilai awal (angka).", example=0)
+    targets: dict[int, float] = spec("Target per tahun, mis. `{2025: 20, 2026: 60}`.", default={})
+
+
+@dataclass
+class Program:
+    """A Smart City programme: one page under ``docs/program/<dimensi>/``."""
+
+    id: str = spec(
+        "Kode unik `<PREFIKS>-<nomor>`, prefiks sesuai dimensi folder.",
+        pattern=PROGRAM_ID,
+        example="LIV-03",
+    )
+    title: str = spec("Judul program.")
+    element: str = spec("Kunci elemen dari dimensi program ini.", example="mobilitas-transportasi")
+    lead: str = spec("Tepat satu kunci OPD pengampu.", example="dishub")
+    horizon: Horizon = spec("Jangka waktu: quick-win, short, medium, long.")
+    start_year: int = spec("Tahun mulai, di dalam periode rencana.", example=2025)
+    end_year: int = spec("Tahun selesai, di dalam periode rencana.", example=2026)
+    status: Status = spec("Status pelaksanaan.")
+    support: list[str] = spec("Kunci OPD pendukung.", default=[], example=["dinsos", "diskominfo"])
+    partners: list[Partner] = spec("Mitra non-pemerintah dan pemerintah lain.", default=[])
+    budget: list[BudgetLine] = spec("Anggaran indikatif per tahun dan sumber dana.", default=[])
+    indicators: list[Indicator] = spec("Indikator kinerja dan targetnya.", default=[])
+    rpjmd: list[str] = spec("Kunci misi atau tujuan RPJMD yang didukung.", default=[])
+    progress: int = spec("Progres dalam persen, 0 sampai 100.", default=0, minimum=0, maximum=100)
+
+    dimension: str = spec("Dimensi, dari nama folder.", default="", derived=True)
+    path: str = spec("Lokasi berkas relatif terhadap repositori.", default="", derived=True)
+    body: str = spec("Narasi program.", default="", derived=True)
+    body_line: int = spec("Baris berkas tempat narasi dimulai.", default=1, derived=True)
+    meta: Yaml | None = spec("Front matter apa adanya, dengan nomor barisnya.", default=None, derived=True)
+
+    @property
+    def quick_win(self) -> bool:
+        return self.horizon == "quick-win"
+
+    @property
+    def total_budget(self) -> int:
+        return sum(line.amount for line in self.budget)
+
+    @property
+    def years(self) -> list[int]:
+        return list(range(self.start_year, self.end_year + 1))
+
+
+@dataclass
+class ReadinessItem:
+    """Readiness of one aspect, rated baik, sedang or kurang."""
+
+    rating: Rating = spec("Penilaian: baik, sedang, kurang.")
+    notes: str = spec("Catatan penilaian.", default="")
+
+
+@dataclass
+class Readiness:
+    """Readiness of the region for a dimension (struktur, infrastruktur, suprastruktur)."""
+
+    struktur: ReadinessItem = spec("Kesiapan kelembagaan dan SDM.")
+    infrastruktur: ReadinessItem = spec("Kesiapan sarana dan prasarana.")
+    suprastruktur: ReadinessItem = spec("Kesiapan regulasi dan kebijakan.")
+
+
+@dataclass
+class Swot:
+    """SWOT analysis of a dimension."""
+
+    strengths: list[str] = spec("Kekuatan.", default=[])
+    weaknesses: list[str] = spec("Kelemahan.", default=[])
+    opportunities: list[str] = spec("Peluang.", default=[])
+    threats: list[str] = spec("Ancaman.", default=[])
+
+
+@dataclass
+class DimensionPage:
+    """Front matter of ``docs/dimensi/<dimensi>/index.md``."""
+
+    swot: Swot = spec("Analisis SWOT.")
+    readiness: Readiness = spec("Analisis kesiapan.")
+    strategy: list[str] = spec("Strategi dimensi.", default=[])
+
+    dimension: str = spec("Dimensi, dari nama folder.", default="", derived=True)
+    path: str = spec("Lokasi berkas relatif terhadap repositori.", default="", derived=True)
+    body: str = spec("Narasi dimensi.", default="", derived=True)
+    body_line: int = spec("Baris berkas tempat narasi dimulai.", default=1, derived=True)
+    meta: Yaml | None = spec("Front matter apa adanya, dengan nomor barisnya.", default=None, derived=True)
+
+
+@dataclass
+class Masterplan:
+    """The whole plan, loaded once per build and shared by every view."""
+
+    info: PlanInfo
+    dimensions: list[Dimension]
+    opds: list[Opd]
+    rpjmd: list[RpjmdMission]
+    programs: list[Program]
+    pages: dict[str, DimensionPage]
+    """Dimension pages by dimension key."""
+
+    def dimension(self, key: str) -> Dimension | None:
+        return next((d for d in self.dimensions if d.key == key), None)
+
+    def opd(self, key: str) -> Opd | None:
+        return next((o for o in self.opds if o.key == key), None)
+
+    def element(self, key: str) -> Element | None:
+        return next((e for d in self.dimensions for e in d.elements if e.key == key), None)
+
+    def program(self, id_: str) -> Program | None:
+        return next((p for p in self.programs if p.id == id_), None)
+
+    def programs_of(self, dimension: str) -> list[Program]:
+        return [p for p in self.programs if p.dimension == dimension]
+
+    def rpjmd_name(self, key: str) -> str | None:
+        for mission in self.rpjmd:
+            if mission.key == key:
+                return mission.name
+            for goal in mission.goals:
+                if goal.key == key:
+                    return goal.name
+        return None
+
+    @property
+    def rpjmd_keys(self) -> list[str]:
+        return [k for m in self.rpjmd for k in (m.key, *(g.key for g in m.goals))]
+
+    @property
+    def total_budget(self) -> int:
+        return sum(p.total_budget for p in self.programs)
+
+    @property
+    def involved_opds(self) -> list[Opd]:
+        """OPDs that lead or support at least one programme, in data order."""
+        keys = {p.lead for p in self.programs} | {s for p in self.programs for s in p.support}
+        return [o for o in self.opds if o.key in keys]

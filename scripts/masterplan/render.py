@@ -1,0 +1,191 @@
+"""Rendering the model into the Markdown/HTML fragments the site shows.
+
+Templates are files under ``templates/``; this module only prepares their context. The
+Jinja environment is sandboxed and autoescapes, so a value written by a contributor
+can never become markup. Contributor values only ever land inside HTML blocks, where
+Markdown does not interpret them, or pass through :func:`md_text` first.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from jinja2 import FileSystemLoader, StrictUndefined
+from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup
+
+from . import fmt, schema
+from .model import PREFIXES, Dimension, DimensionPage, Masterplan, Program
+
+TEMPLATES = Path(__file__).parent / "templates"
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
+
+
+def page_url(src: str) -> str:
+    """Site URL (relative to the site root) of a docs file, as MkDocs writes it.
+
+    ``docs/program/living/alat-bantu.md`` -> ``program/living/alat-bantu/``.
+    """
+    rel = src.removeprefix("docs/").removesuffix(".md")
+    rel = rel.removesuffix("index") if rel == "index" or rel.endswith("/index") else rel + "/"
+    return quote(rel)
+
+
+def dimension_url(key: str) -> str:
+    return f"dimensi/{quote(key)}/"
+
+
+def md_text(value: Any) -> str:
+    """Backslash-escape Markdown punctuation so a value stays plain text in Markdown."""
+    return _MD_SPECIAL.sub(r"\\\1", str(value))
+
+
+def inert(body: str) -> str:
+    """A contributor narrative shown as plain text, used when it failed the safety rules."""
+    return (
+        '<div class="mp-inert" role="note"><p><strong>Narasi tidak ditampilkan sebagai '
+        "Markdown karena memuat HTML, templat atau tautan yang tidak diizinkan.</strong></p>"
+        f"<pre>{html.escape(body.strip())}</pre></div>\n"
+    )
+
+
+def environment() -> SandboxedEnvironment:
+    env = SandboxedEnvironment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(
+        rupiah=fmt.rupiah,
+        rupiah_words=fmt.rupiah_words,
+        number=fmt.number,
+        date_id=fmt.date,
+        years=fmt.years,
+        md_text=md_text,
+    )
+    env.globals.update(
+        STATUS=fmt.STATUS,
+        HORIZON=fmt.HORIZON,
+        PARTNER_KIND=fmt.PARTNER_KIND,
+        RATING=fmt.RATING,
+        READINESS=fmt.READINESS,
+        SWOT=fmt.SWOT,
+        page_url=page_url,
+        dimension_url=dimension_url,
+    )
+    return env
+
+
+class Views:
+    """Every generated fragment of the site, for one loaded plan.
+
+    ``base`` is the relative path from the page being rendered to the site root
+    (``"../../../"`` on a programme page), so links work on any host and sub-path.
+    """
+
+    def __init__(self, plan: Masterplan):
+        self.plan = plan
+        self.env = environment()
+        self._opds = {o.key: o for o in plan.opds}
+
+    def opd_name(self, key: str) -> str:
+        opd = self._opds.get(key)
+        return f"{opd.name} ({opd.short})" if opd else key
+
+    def opd_short(self, key: str) -> str:
+        opd = self._opds.get(key)
+        return opd.short if opd else key
+
+    def _render(self, template: str, base: str, **context: Any) -> str:
+        return self.env.get_template(template).render(
+            plan=self.plan,
+            info=self.plan.info,
+            base=base,
+            opd_name=self.opd_name,
+            opd_short=self.opd_short,
+            rpjmd_name=self.plan.rpjmd_name,
+            program_list=lambda programs, caption: Markup(self.program_list(programs, caption, base)),
+            dimension_cards=lambda: Markup(self.dimension_cards(base)),
+            **context,
+        )
+
+    @cached_property
+    def quick_wins(self) -> list[Program]:
+        return [p for p in self.plan.programs if p.quick_win]
+
+    def program_list(self, programs: Iterable[Program], caption: str, base: str) -> str:
+        """A table of programmes with links, status and lead OPD."""
+        ordered = sorted(programs, key=program_order)
+        return self._render("program_list.html", base, programs=ordered, caption=caption)
+
+    def program_page(self, program: Program, base: str, *, safe: bool = True) -> str:
+        """The panel generated from front matter, above the staff's narrative."""
+        dimension = self.plan.dimension(program.dimension)
+        assert dimension is not None  # the loader only keeps programmes in known folders
+        panel = self._render(
+            "program.md",
+            base,
+            p=program,
+            dimension=dimension,
+            element=self.plan.element(program.element),
+            years=self.plan.info.period.years,
+        )
+        return panel + "\n" + (program.body if safe else inert(program.body))
+
+    def dimension_page(
+        self, dimension: Dimension, page: DimensionPage | None, base: str, *, safe: bool = True
+    ) -> str:
+        """Elements and figures, the narrative, then SWOT, readiness, strategy, programmes."""
+        programs = self.plan.programs_of(dimension.key)
+        by_element = {e.key: [p for p in programs if p.element == e.key] for e in dimension.elements}
+        context = dict(d=dimension, programs=programs, by_element=by_element)
+        intro = self._render(
+            "dimension_intro.md", base, total=sum(p.total_budget for p in programs), **context
+        )
+        if page is None:
+            return intro
+        body = page.body if safe else inert(page.body)
+        return intro + "\n" + body + "\n" + self._render("dimension_analysis.md", base, page=page, **context)
+
+    def home(self, base: str = "") -> str:
+        """Vision, missions, key figures, the six dimensions and the quick wins."""
+        return self._render("home.md", base, quick_wins=self.quick_wins)
+
+    def governance(self, base: str = "") -> str:
+        """Governance bodies and the Bimtek history."""
+        return self._render("governance.md", base)
+
+    def dimension_cards(self, base: str = "") -> str:
+        """The six dimensions as cards with their programme count and budget."""
+        return self._render("dimension_cards.html", base)
+
+    def all_programs(self, base: str) -> str:
+        """Every programme, grouped by dimension."""
+        return self._render("all_programs.md", base)
+
+    def schema_table(self, cls: type) -> str:
+        """The fields of one schema, for the contributor guide."""
+        return self._render("schema_table.html", "", fields=schema.describe(cls))
+
+    def problem_codes(self, codes: dict[str, str]) -> str:
+        """The validator's problem codes and what they mean."""
+        return self._render("problem_codes.html", "", codes=codes)
+
+
+_PREFIX_ORDER = list(PREFIXES.values())
+
+
+def program_order(program: Program) -> tuple[int, int, str]:
+    """Programmes sort in dimension order, then by number: GOV-2 before GOV-10."""
+    prefix, _, number = program.id.partition("-")
+    rank = _PREFIX_ORDER.index(prefix) if prefix in _PREFIX_ORDER else len(_PREFIX_ORDER)
+    return (rank, int(number) if number.isdigit() else 0, program.id)

@@ -1,0 +1,312 @@
+"""Checking raw YAML against the model's dataclasses, and describing their fields.
+
+The dataclasses in :mod:`masterplan.model` are the schema. :func:`build` walks their
+annotations to turn parsed YAML into typed objects, collecting a :class:`Problem` for
+every mismatch instead of stopping at the first; :func:`describe` lists the fields for
+the contributor guide and later for JSON Schema.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import re
+import typing
+from dataclasses import dataclass
+from typing import Any, Literal, TypeVar, get_args, get_origin, get_type_hints
+
+from .problems import Problem, choice_hint
+from .source import KeyPath, Yaml
+
+T = TypeVar("T")
+
+#: Keys that would make mkdocs-macros render a contributor page as a template.
+TEMPLATE_KEYS = ("render_macros", "ignore_macros")
+
+
+@dataclass
+class Context:
+    """Where the values being checked come from, and where problems go."""
+
+    file: str
+    doc: Yaml
+    problems: list[Problem]
+
+    def report(self, code: str, path: KeyPath, message: str, hint: str = "") -> None:
+        self.problems.append(
+            Problem(
+                file=self.file,
+                line=self.doc.line(path),
+                code=code,
+                key=key_name(path),
+                message=message,
+                hint=hint,
+            )
+        )
+
+
+def key_name(path: KeyPath) -> str:
+    """``("budget", 1, "amount")`` -> ``budget[1].amount``."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) and out else ("." if out else "") + str(part)
+    return out
+
+
+def schema_fields(cls: type) -> list[dataclasses.Field[Any]]:
+    """The fields contributors write (not the ones the loader derives)."""
+    return [f for f in dataclasses.fields(cls) if not f.metadata.get("derived")]
+
+
+def is_required(f: dataclasses.Field[Any]) -> bool:
+    return f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+
+
+def type_label(tp: Any) -> str:
+    """Indonesian name of a type, for messages and the guide."""
+    origin = get_origin(tp)
+    if origin is Literal:
+        return "salah satu dari " + ", ".join(str(a) for a in get_args(tp))
+    if origin is list:
+        return "daftar " + type_label(get_args(tp)[0])
+    if origin is dict:
+        return "pemetaan tahun ke angka"
+    if dataclasses.is_dataclass(tp):
+        return "isian bersarang"
+    return {
+        str: "teks",
+        int: "bilangan bulat",
+        float: "angka",
+        bool: "true/false",
+        datetime.date: "tanggal TTTT-BB-HH",
+    }.get(tp, str(tp))
+
+
+def build(cls: type[T], raw: Any, ctx: Context, path: KeyPath = ()) -> T | None:
+    """Turn ``raw`` into an instance of dataclass ``cls``; ``None`` if it cannot be."""
+    if not isinstance(raw, dict):
+        ctx.report(
+            "bad-type",
+            path,
+            f"Diharapkan isian bersarang (kunci: nilai), tertulis {_shown(raw)}.",
+            "Tulis setiap isian pada barisnya sendiri sebagai `kunci: nilai`.",
+        )
+        return None
+    for dup_path, _line in ctx.doc.duplicates:
+        if dup_path[:-1] == path:
+            ctx.report(
+                "duplicate-key",
+                dup_path,
+                f"Kunci `{dup_path[-1]}` ditulis lebih dari sekali; hanya yang terakhir terbaca.",
+                "Hapus salah satunya, atau gabungkan nilainya.",
+            )
+    fields = schema_fields(cls)
+    names = [f.name for f in fields]
+    hints = get_type_hints(cls)
+    values: dict[str, Any] = {}
+    ok = True
+    for key in raw:
+        if key in names:
+            continue
+        if key in TEMPLATE_KEYS:
+            ctx.report(
+                "template-syntax",
+                path + (key,),
+                f"`{key}` tidak diizinkan: halaman kontributor tidak pernah dirender sebagai templat.",
+                f"Hapus baris `{key}`.",
+            )
+        else:
+            ctx.report(
+                "unknown-key",
+                path + (key,),
+                f"Isian `{key}` tidak dikenal.",
+                choice_hint(key, names, source="isian yang sah"),
+            )
+    for f in fields:
+        value = raw.get(f.name)
+        if value is None or value == "":
+            if is_required(f):
+                ctx.report(
+                    "missing-field",
+                    path + (f.name,) if f.name in raw else path,
+                    f"Isian wajib `{f.name}` tidak ada atau kosong.",
+                    f"Tambahkan `{f.name}: …` ({type_label(hints[f.name])}): {f.metadata['doc']}",
+                )
+                ok = False
+            continue
+        converted = _convert(hints[f.name], value, ctx, path + (f.name,), f.metadata)
+        if converted is _INVALID:
+            ok = False
+        else:
+            values[f.name] = converted
+    if not ok:
+        return None
+    return cls(**values)
+
+
+class _Invalid:
+    pass
+
+
+_INVALID: Any = _Invalid()
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, dict):
+        return "isian bersarang"
+    if isinstance(value, list):
+        return "daftar"
+    text = str(value)
+    return f'"{text[:40]}…"' if len(text) > 40 else f'"{text}"'
+
+
+def _convert(tp: Any, value: Any, ctx: Context, path: KeyPath, meta: typing.Mapping[str, Any]) -> Any:
+    origin = get_origin(tp)
+    if dataclasses.is_dataclass(tp):
+        built = build(typing.cast(type, tp), value, ctx, path)
+        return _INVALID if built is None else built
+    if origin is list:
+        (item_tp,) = get_args(tp)
+        if not isinstance(value, list):
+            example = f"`{path[-1]}: [{value}]`" if not isinstance(value, dict) else "daftar `- …`"
+            ctx.report(
+                "bad-type",
+                path,
+                f"`{key_name(path)}` harus berupa daftar, tertulis {_shown(value)}.",
+                f"Tulis sebagai daftar, mis. {example}.",
+            )
+            return _INVALID
+        items = [_convert(item_tp, item, ctx, path + (i,), {}) for i, item in enumerate(value)]
+        return _INVALID if any(i is _INVALID for i in items) else items
+    if origin is dict:
+        key_tp, value_tp = get_args(tp)
+        if not isinstance(value, dict):
+            ctx.report(
+                "bad-type",
+                path,
+                f"`{key_name(path)}` harus berupa pemetaan tahun: nilai, tertulis {_shown(value)}.",
+                "Tulis mis. `{2025: 20, 2026: 60}`.",
+            )
+            return _INVALID
+        out: dict[Any, Any] = {}
+        for k, v in value.items():
+            ck = _convert(key_tp, k, ctx, path + (k,), {})
+            cv = _convert(value_tp, v, ctx, path + (k,), {})
+            if ck is _INVALID or cv is _INVALID:
+                return _INVALID
+            out[ck] = cv
+        return out
+    if origin is Literal:
+        allowed = [str(a) for a in get_args(tp)]
+        if not isinstance(value, str) or value not in allowed:
+            ctx.report(
+                "bad-value",
+                path,
+                f"Nilai {_shown(value)} tidak diizinkan untuk `{key_name(path)}`.",
+                choice_hint(value, allowed),
+            )
+            return _INVALID
+        return value
+    return _scalar(tp, value, ctx, path, meta)
+
+
+def _scalar(tp: Any, value: Any, ctx: Context, path: KeyPath, meta: typing.Mapping[str, Any]) -> Any:
+    name = key_name(path)
+    # bool is a subclass of int, and YAML reads `yes`/`no`/`on` as booleans: check it first.
+    if isinstance(value, bool) and tp is not bool:
+        ctx.report(
+            "bad-type",
+            path,
+            f"`{name}` bernilai true/false, padahal diharapkan {type_label(tp)}.",
+            'YAML membaca yes/no/on/off sebagai true/false; beri tanda kutip, mis. "on".',
+        )
+        return _INVALID
+    if tp is str:
+        if isinstance(value, int | float):
+            return str(value)
+        if isinstance(value, datetime.date):
+            return value.isoformat()
+        if not isinstance(value, str):
+            ctx.report("bad-type", path, f"`{name}` harus berupa teks, tertulis {_shown(value)}.")
+            return _INVALID
+        pattern = meta.get("pattern")
+        if pattern and not re.match(pattern, value):
+            example = meta.get("example")
+            ctx.report(
+                "bad-id" if name == "id" else "bad-value",
+                path,
+                f"Nilai {_shown(value)} untuk `{name}` tidak berbentuk yang diharapkan.",
+                f'Contoh bentuk yang benar: "{example}".' if example else "",
+            )
+            return _INVALID
+        return value
+    if tp is int or tp is float:
+        if isinstance(value, float) and tp is int:
+            ctx.report(
+                "bad-type",
+                path,
+                f"`{name}` harus bilangan bulat, tertulis {value}.",
+                "Hapus angka di belakang koma.",
+            )
+            return _INVALID
+        if not isinstance(value, int | float):
+            digits = re.sub(r"[^0-9]", "", str(value))
+            hint = (
+                f"Tulis angka tanpa tanda kutip dan tanpa titik pemisah, mis. `{digits}`."
+                if digits
+                else "Tulis sebuah angka."
+            )
+            ctx.report("bad-type", path, f"`{name}` harus berupa angka, tertulis {_shown(value)}.", hint)
+            return _INVALID
+        low, high = meta.get("minimum"), meta.get("maximum")
+        if (low is not None and value < low) or (high is not None and value > high):
+            span = f"{low} sampai {high}" if high is not None else f"paling kecil {low}"
+            ctx.report("bad-value", path, f"`{name}` bernilai {value}, harus {span}.")
+            return _INVALID
+        return value
+    if tp is bool:
+        if not isinstance(value, bool):
+            ctx.report("bad-type", path, f"`{name}` harus true atau false, tertulis {_shown(value)}.")
+            return _INVALID
+        return value
+    if tp is datetime.date:
+        # datetime is a subclass of date, so normalise it rather than reject it.
+        if isinstance(value, datetime.datetime):
+            return value.date()
+        if not isinstance(value, datetime.date):
+            ctx.report(
+                "bad-type",
+                path,
+                f"`{name}` harus tanggal, tertulis {_shown(value)}.",
+                "Tulis tanggal sebagai TTTT-BB-HH tanpa tanda kutip, mis. 2024-06-24.",
+            )
+            return _INVALID
+        return value
+    raise TypeError(f"schema type not supported: {tp!r}")  # a bug in model.py, not input
+
+
+@dataclass(frozen=True)
+class FieldDoc:
+    """A schema field as the contributor guide shows it."""
+
+    name: str
+    type: str
+    required: bool
+    doc: str
+    example: Any
+
+
+def describe(cls: type) -> list[FieldDoc]:
+    """The contributor-facing fields of a dataclass, for the guide and JSON Schema."""
+    hints = get_type_hints(cls)
+    return [
+        FieldDoc(
+            name=f.name,
+            type=type_label(hints[f.name]),
+            required=is_required(f),
+            doc=str(f.metadata["doc"]),
+            example=f.metadata.get("example"),
+        )
+        for f in schema_fields(cls)
+    ]
+

@@ -1,0 +1,109 @@
+"""What the website build needs from the engine, free of any MkDocs import.
+
+A site generator's edge (``macros/main.py`` for MkDocs) creates one :class:`Site` per
+build and asks it, page by page, for generated Markdown. Moving to another generator
+means writing another edge against this class, not touching the engine.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+from .loader import DIMENSION_DIR, PROGRAM_DIR
+from .model import Masterplan
+from .problems import Problem
+from .render import Views, inert
+from .validate import Report, check
+
+#: Problems that make a narrative unsafe to render as Markdown.
+UNSAFE = {"raw-html", "template-syntax", "unsafe-link"}
+
+
+def base_of(url: str) -> str:
+    """Relative path from a page at ``url`` (directory URLs) back to the site root."""
+    return "../" * url.count("/")
+
+
+def is_contributor_page(src: str) -> bool:
+    """Pages written by OPD staff: never rendered as templates, always checked."""
+    return src.startswith((PROGRAM_DIR + "/", DIMENSION_DIR + "/")) and not src.endswith(
+        (f"{PROGRAM_DIR}/index.md", f"{DIMENSION_DIR}/index.md")
+    )
+
+
+class Site:
+    """The plan loaded once per build, and the generated content of every page."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.report: Report = check(root)
+        self._unsafe = {p.file for p in self.report.problems if p.code in UNSAFE}
+        plan = self.report.plan
+        self._programs = {p.path: p for p in plan.programs} if plan else {}
+        self._dimensions = {
+            page.path: (dimension, page)
+            for dimension in (plan.dimensions if plan else [])
+            if (page := plan and plan.pages.get(dimension.key)) is not None
+        }
+
+    @property
+    def plan(self) -> Masterplan:
+        if self.report.plan is None:
+            raise RuntimeError("plan not loaded")  # the edge stops the build before this
+        return self.report.plan
+
+    @property
+    def problems(self) -> list[Problem]:
+        return self.report.problems
+
+    @property
+    def views(self) -> Views:
+        if not hasattr(self, "_views"):
+            self._views = Views(self.plan)
+        return self._views
+
+    def page_markdown(self, src: str, markdown: str, url: str) -> str:
+        """The Markdown to build for the docs file ``src`` (``docs/...``) at ``url``."""
+        if not is_contributor_page(src):
+            return markdown
+        base = base_of(url)
+        safe = src not in self._unsafe
+        if src in self._programs:
+            return self.views.program_page(self._programs[src], base, safe=safe)
+        if src in self._dimensions:
+            dimension, page = self._dimensions[src]
+            return self.views.dimension_page(dimension, page, base, safe=safe)
+        return self._broken_page(src, markdown)
+
+    def page_title(self, src: str) -> str | None:
+        """HTML-escaped title of a contributor page (themes print titles unescaped)."""
+        if src in self._programs:
+            program = self._programs[src]
+            return html.escape(f"{program.id} {program.title}")
+        if src in self._dimensions:
+            dimension, _ = self._dimensions[src]
+            return html.escape(f"{dimension.name_en}: {dimension.name}")
+        return "Halaman bermasalah" if is_contributor_page(src) else None
+
+    def page_description(self, src: str) -> str | None:
+        """A meta description for search engines and link previews."""
+        program = self._programs.get(src)
+        if program is None:
+            return None
+        dimension = self.plan.dimension(program.dimension)
+        name = dimension.name_en if dimension else program.dimension
+        return f"Program {program.id} {program.title}, dimensi {name}, {self.plan.info.region}."
+
+    def _broken_page(self, src: str, markdown: str) -> str:
+        """A contributor page that failed to load: its problems, and its text made inert."""
+        items = "".join(
+            f"<li>{html.escape(p.where)}: [{html.escape(p.code)}] {html.escape(p.message)}</li>"
+            for p in self.problems
+            if p.file == src
+        )
+        return (
+            '<div class="mp-inert" role="alert"><p><strong>Halaman ini belum dapat '
+            f"ditampilkan karena bermasalah:</strong></p><ul>{items}</ul></div>\n\n"
+            + inert(markdown)
+        )

@@ -1,0 +1,191 @@
+"""Reading contributor files: bytes to text, front matter to data, with line numbers.
+
+Everything here turns a broken file into a :class:`SourceError` with a code and a line,
+never into a traceback: OPD staff edit these files in a web editor, often on Windows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from frontmatter.default_handlers import YAMLHandler
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+#: A page or data file larger than this is not something a person wrote by hand.
+MAX_BYTES = 1_000_000
+
+#: Path of a value inside a YAML document: keys and list indexes.
+KeyPath = tuple[Any, ...]
+
+_BOUNDARY = YAMLHandler.FM_BOUNDARY
+assert _BOUNDARY is not None
+
+
+class SourceError(Exception):
+    """A file that cannot be read as intended; carries a problem code and a line."""
+
+    def __init__(self, code: str, message: str, *, line: int | None = None, hint: str = ""):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.line = line
+        self.hint = hint
+
+
+@dataclass
+class Yaml:
+    """A parsed YAML document with the line of every key and list item."""
+
+    data: Any
+    lines: dict[KeyPath, int] = field(default_factory=dict)
+    duplicates: list[tuple[KeyPath, int]] = field(default_factory=list)
+
+    def line(self, path: KeyPath) -> int | None:
+        """Line of ``path``, or of its nearest ancestor that has one."""
+        while True:
+            if path in self.lines:
+                return self.lines[path]
+            if not path:
+                return None
+            path = path[:-1]
+
+
+@dataclass
+class Page:
+    """A Markdown page split into front matter and body."""
+
+    meta: Yaml
+    body: str
+    body_line: int
+    """File line on which ``body`` starts, so body problems can point at a line."""
+
+
+def read_text(path: Path) -> str:
+    """Read a file as UTF-8, accepting a BOM and CRLF line endings (Windows editors)."""
+    raw = path.read_bytes()
+    if not raw.strip():
+        raise SourceError("empty-file", "Berkas kosong.", hint="Isi berkas sesuai contoh di panduan kontributor.")
+    if len(raw) > MAX_BYTES:
+        raise SourceError(
+            "file-too-large",
+            f"Berkas berukuran {len(raw):,} bita, melebihi batas {MAX_BYTES:,} bita.".replace(",", "."),
+            hint="Pecah isinya menjadi beberapa halaman, atau hapus isi yang tidak sengaja tertempel.",
+        )
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = raw.count(b"\n", 0, err.start) + 1
+        raise SourceError(
+            "encoding",
+            f"Berkas bukan teks UTF-8 (bita 0x{raw[err.start]:02x} tidak sah).",
+            line=line,
+            hint="Simpan ulang berkas sebagai UTF-8 (di Notepad: Simpan Sebagai > Encoding: UTF-8).",
+        ) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def parse_yaml(text: str, *, first_line: int = 1) -> Yaml:
+    """Parse one YAML document, recording the file line of every key and list item.
+
+    ``first_line`` is the file line on which ``text`` starts (front matter starts on 1
+    when the opening ``---`` line is included in the text).
+    """
+    loader = yaml.SafeLoader(text)
+    result = Yaml(data=None)
+    seen: set[int] = set()
+
+    def line_of(node: Node) -> int:
+        return int(node.start_mark.line) + first_line
+
+    def build(node: Node, path: KeyPath) -> Any:
+        # Aliases make one node appear twice; expanding them is the "billion laughs"
+        # attack, and staff never need them, so refuse them outright.
+        if id(node) in seen:
+            raise SourceError(
+                "yaml-syntax",
+                "Alias YAML (`*nama`) tidak didukung.",
+                line=line_of(node),
+                hint="Tulis nilainya secara lengkap, tanpa `&anchor` dan `*alias`.",
+            )
+        seen.add(id(node))
+        result.lines.setdefault(path, line_of(node))
+        if isinstance(node, MappingNode):
+            out: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, ScalarNode):
+                    raise SourceError(
+                        "yaml-syntax", "Kunci YAML harus berupa teks.", line=line_of(key_node)
+                    )
+                key = loader.construct_object(key_node, deep=True)
+                if key in out:
+                    result.duplicates.append((path + (key,), line_of(key_node)))
+                result.lines[path + (key,)] = line_of(key_node)
+                out[key] = build(value_node, path + (key,))
+            return out
+        if isinstance(node, SequenceNode):
+            return [build(item, path + (i,)) for i, item in enumerate(node.value)]
+        return loader.construct_object(node, deep=True)
+
+    try:
+        node = loader.get_single_node()
+        result.data = None if node is None else build(node, ())
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        line = int(mark.line) + first_line if mark is not None else None
+        raise SourceError(
+            "yaml-syntax",
+            f"YAML tidak dapat dibaca: {err.problem or err.context}.",
+            line=line,
+            hint="Periksa indentasi (spasi, bukan tab), titik dua setelah kunci, dan tanda "
+            "kutip pada teks yang memuat `:` atau `#`.",
+        ) from None
+    except yaml.YAMLError as err:
+        raise SourceError("yaml-syntax", f"YAML tidak dapat dibaca: {err}.") from None
+    except RecursionError:
+        raise SourceError("yaml-syntax", "YAML terlalu dalam bersarang.") from None
+    finally:
+        loader.dispose()
+    return result
+
+
+def read_yaml(path: Path) -> Yaml:
+    """Read a data file (``data/*.yml``)."""
+    return parse_yaml(read_text(path))
+
+
+def split_page(text: str) -> Page:
+    """Split a Markdown page into its YAML front matter and body."""
+    first = _BOUNDARY.match(text)
+    if first is None:
+        raise SourceError(
+            "frontmatter-missing",
+            "Halaman tidak diawali front matter.",
+            line=1,
+            hint="Baris pertama harus `---`, diikuti isian YAML, lalu `---` lagi sebelum narasi.",
+        )
+    closing = _BOUNDARY.search(text, first.end())
+    if closing is None:
+        raise SourceError(
+            "frontmatter-unclosed",
+            "Front matter dibuka dengan `---` di baris 1 tetapi tidak pernah ditutup.",
+            line=1,
+            hint="Tambahkan baris `---` setelah isian terakhir front matter, sebelum narasi.",
+        )
+    # The boundary pattern may swallow trailing blank lines, so count lines from the
+    # match positions rather than from the split pieces.
+    meta_line = text.count("\n", 0, first.end()) + 1
+    meta = parse_yaml(text[first.end() : closing.start()], first_line=meta_line)
+    if meta.data is None:
+        meta.data = {}
+    body_start = closing.end()
+    return Page(meta=meta, body=text[body_start:], body_line=text.count("\n", 0, body_start) + 1)
+
+
+def read_page(path: Path) -> Page:
+    """Read a Markdown page with front matter."""
+    return split_page(read_text(path))
