@@ -13,11 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from jinja2.sandbox import SandboxedEnvironment
-from mkdocs.exceptions import PluginError
-
 from masterplan.model import BudgetLine, DimensionPage, Indicator, Partner, Program
 from masterplan.problems import CATALOGUE
 from masterplan.site import Site, is_contributor_page
+from mkdocs.exceptions import PluginError
 
 log = logging.getLogger("mkdocs.plugins.masterplan")
 

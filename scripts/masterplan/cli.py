@@ -39,9 +39,7 @@ def cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
     menulis berkas.
     """
     report = check(args.root)
-    github = args.format == "github" or (
-        args.format is None and os.environ.get("GITHUB_ACTIONS") == "true"
-    )
+    github = args.format == "github" or (args.format is None and os.environ.get("GITHUB_ACTIONS") == "true")
     write_text(report, out)
     if github:
         for problem in report.problems:
@@ -58,10 +56,7 @@ def write_text(report: Report, out: TextIO) -> None:
             out.write(f"  Perbaikan: {p.hint}\n")
     if report.problems:
         files = len({p.file for p in report.problems})
-        out.write(
-            f"\n{len(report.problems)} masalah di {files} berkas "
-            f"({report.files} berkas diperiksa).\n"
-        )
+        out.write(f"\n{len(report.problems)} masalah di {files} berkas ({report.files} berkas diperiksa).\n")
         return
     plan = report.plan
     assert plan is not None  # no problems means every data file loaded
@@ -100,12 +95,16 @@ def build_parser() -> argparse.ArgumentParser:
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
         cmd.add_argument(
-            "--root", type=Path, default=None,
+            "--root",
+            type=Path,
+            default=None,
             help="folder repositori (bawaan: dicari dari folder saat ini ke atas)",
         )
         if name == "validate":
             cmd.add_argument(
-                "--format", choices=["text", "github"], default=None,
+                "--format",
+                choices=["text", "github"],
+                default=None,
                 help="github: tambahkan anotasi GitHub Actions (otomatis di GitHub Actions)",
             )
     return parser

@@ -36,9 +36,20 @@ SWOT = {
     "opportunities": "Peluang (Opportunities)",
     "threats": "Ancaman (Threats)",
 }
-MONTHS = (
-    "Januari Februari Maret April Mei Juni Juli Agustus September Oktober November Desember"
-).split()
+MONTHS = [
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+]
 
 
 def number(value: float, *, decimals: int = 2) -> str:

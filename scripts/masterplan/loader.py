@@ -7,12 +7,14 @@ cannot be read is left out of the model, so the rest of the plan still loads.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
 from .model import (
     DIMENSION_KEYS,
+    PREFIXES,
     Dimension,
     DimensionPage,
     Masterplan,
@@ -23,7 +25,7 @@ from .model import (
 )
 from .problems import Problem, choice_hint
 from .schema import Context, build
-from .source import SourceError, Yaml, read_page, read_yaml
+from .source import KeyPath, SourceError, Yaml, read_page, read_yaml
 
 T = TypeVar("T")
 
@@ -60,7 +62,7 @@ class _Reader:
 
     def data(self, rel: str) -> Yaml | None:
         path = self.root / rel
-        
+
         if not path.is_file():
             self.problems.append(
                 Problem(
@@ -92,7 +94,9 @@ class _Reader:
             self.data_ok = False
         return built
 
-    def many(self, cls: type[T], rel: str) -> list[T]:
+    def many(
+        self, cls: type[T], rel: str, *, check: Callable[[Context, list[T | None]], None] | None = None
+    ) -> list[T]:
         doc = self.data(rel)
         if doc is None:
             return []
@@ -107,6 +111,9 @@ class _Reader:
             self.data_ok = False
             return []
         items = [build(cls, item, ctx, (i,)) for i, item in enumerate(doc.data)]
+        _check_unique_keys(ctx, items)
+        if check is not None:
+            check(ctx, items)
         return [item for item in items if item is not None]
 
     def page(self, path: Path, cls: type[T]) -> tuple[T, Any] | None:
@@ -135,8 +142,7 @@ class _Reader:
                 code="unknown-dimension",
                 key="",
                 message=f"Folder `{folder}` bukan kunci dimensi.",
-                hint="Pindahkan berkas ke folder dimensi yang benar. "
-                + choice_hint(folder, DIMENSION_KEYS),
+                hint="Pindahkan berkas ke folder dimensi yang benar. " + choice_hint(folder, DIMENSION_KEYS),
             )
         )
 
@@ -145,7 +151,7 @@ def load_plan(root: Path) -> Loaded:
     """Read the plan under ``root`` (the repository) into a model plus problems."""
     reader = _Reader(root)
     info = reader.one(PlanInfo, PLAN_FILE)
-    dimensions = reader.many(Dimension, DIMENSIONS_FILE)
+    dimensions = reader.many(Dimension, DIMENSIONS_FILE, check=_check_dimensions)
     opds = reader.many(Opd, OPD_FILE)
     rpjmd = reader.many(RpjmdMission, RPJMD_FILE)
     programs = _load_programs(reader, root / PROGRAM_DIR)
@@ -161,6 +167,63 @@ def load_plan(root: Path) -> Loaded:
             pages=pages,
         )
     return Loaded(plan=plan, problems=reader.problems, files=reader.files)
+
+
+def _check_unique_keys(ctx: Context, items: list[Any]) -> None:
+    """Keys in a data file are references: each may be declared once only."""
+    seen: set[str] = set()
+    for i, item in enumerate(items):
+        keys: list[tuple[KeyPath, str | None]] = [(("key",), getattr(item, "key", None))]
+        for name in ("elements", "goals"):
+            keys += [((name, j, "key"), sub.key) for j, sub in enumerate(getattr(item, name, []))]
+        for path, key in keys:
+            if key is None:
+                continue
+            if key in seen:
+                ctx.report(
+                    "duplicate-key",
+                    (i, *path),
+                    f"Kunci `{key}` sudah dipakai di berkas ini.",
+                    "Setiap kunci harus unik; ganti salah satunya.",
+                )
+            seen.add(key)
+
+
+def _check_dimensions(ctx: Context, dimensions: list[Dimension | None]) -> None:
+    """The national guideline fixes six dimensions, their prefixes and three elements each."""
+    for i, d in enumerate(dimensions):
+        if d is None:
+            continue
+        if d.key not in PREFIXES:
+            ctx.report(
+                "unknown-dimension",
+                (i, "key"),
+                f"Dimensi `{d.key}` tidak dikenal.",
+                choice_hint(d.key, DIMENSION_KEYS),
+            )
+        elif d.prefix != PREFIXES[d.key]:
+            ctx.report(
+                "bad-value",
+                (i, "prefix"),
+                f"Prefiks dimensi `{d.key}` harus `{PREFIXES[d.key]}`, tertulis `{d.prefix}`.",
+                f"Tulis `prefix: {PREFIXES[d.key]}`: prefiks ditetapkan pedoman nasional.",
+            )
+        if len(d.elements) != 3:
+            ctx.report(
+                "bad-value",
+                (i, "elements"),
+                f"Dimensi `{d.key}` harus memiliki tepat tiga elemen, tertulis {len(d.elements)}.",
+                "Setiap dimensi memiliki tiga elemen pedoman nasional; salin dari rencana contoh.",
+            )
+    keys = [d.key for d in dimensions if d is not None]
+    for key in DIMENSION_KEYS:
+        if key not in keys and len(keys) == len(dimensions):
+            ctx.report(
+                "missing-field",
+                (),
+                f"Dimensi `{key}` tidak ada di {DIMENSIONS_FILE}.",
+                "Keenam dimensi pedoman nasional wajib ada; salin dari rencana contoh.",
+            )
 
 
 def _markdown_files(folder: Path) -> list[Path]:
@@ -225,4 +288,18 @@ def _load_dimension_pages(reader: _Reader, folder: Path) -> dict[str, DimensionP
         dim_page.dimension, dim_page.path = parts[0], rel
         dim_page.body, dim_page.body_line, dim_page.meta = page.body, page.body_line, page.meta
         pages[parts[0]] = dim_page
+    for key in DIMENSION_KEYS:
+        rel = f"{DIMENSION_DIR}/{key}/index.md"
+        if not (reader.root / rel).is_file():
+            reader.problems.append(
+                Problem(
+                    file=rel,
+                    line=None,
+                    code="missing-file",
+                    key="",
+                    message=f"Halaman dimensi `{key}` tidak ada.",
+                    hint="Buat halaman itu dengan front matter swot, readiness dan strategy "
+                    "(contoh di panduan kontributor).",
+                )
+            )
     return pages

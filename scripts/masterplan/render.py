@@ -137,7 +137,8 @@ class Views:
             p=program,
             dimension=dimension,
             element=self.plan.element(program.element),
-            years=self.plan.info.period.years,
+            # Only the years some indicator has a target for: a column of dashes says nothing.
+            years=sorted({year for ind in program.indicators for year in ind.targets}),
         )
         return panel + "\n" + (program.body if safe else inert(program.body))
 

@@ -32,7 +32,7 @@ class Context:
     doc: Yaml
     problems: list[Problem]
 
-    def report(self, code: str, path: KeyPath, message: str, hint: str = "") -> None:
+    def report(self, code: str, path: KeyPath, message: str, hint: str) -> None:
         self.problems.append(
             Problem(
                 file=self.file,
@@ -49,7 +49,8 @@ def key_name(path: KeyPath) -> str:
     """``("budget", 1, "amount")`` -> ``budget[1].amount``."""
     out = ""
     for part in path:
-        out += f"[{part}]" if isinstance(part, int) and out else ("." if out else "") + str(part)
+        # Year keys of `targets` are ints too, but they follow a name: targets[2025].
+        out += f"[{part}]" if isinstance(part, int) else ("." if out else "") + str(part)
     return out
 
 
@@ -227,7 +228,12 @@ def _scalar(tp: Any, value: Any, ctx: Context, path: KeyPath, meta: typing.Mappi
         if isinstance(value, datetime.date):
             return value.isoformat()
         if not isinstance(value, str):
-            ctx.report("bad-type", path, f"`{name}` harus berupa teks, tertulis {_shown(value)}.")
+            ctx.report(
+                "bad-type",
+                path,
+                f"`{name}` harus berupa teks, tertulis {_shown(value)}.",
+                "Tulis teksnya pada baris yang sama, diapit tanda kutip bila memuat `:` atau `#`.",
+            )
             return _INVALID
         pattern = meta.get("pattern")
         if pattern and not re.match(pattern, value):
@@ -236,7 +242,7 @@ def _scalar(tp: Any, value: Any, ctx: Context, path: KeyPath, meta: typing.Mappi
                 "bad-id" if name == "id" else "bad-value",
                 path,
                 f"Nilai {_shown(value)} untuk `{name}` tidak berbentuk yang diharapkan.",
-                f'Contoh bentuk yang benar: "{example}".' if example else "",
+                f'Contoh bentuk yang benar: "{example}".' if example else f"Pola: {pattern}",
             )
             return _INVALID
         return value
@@ -261,12 +267,19 @@ def _scalar(tp: Any, value: Any, ctx: Context, path: KeyPath, meta: typing.Mappi
         low, high = meta.get("minimum"), meta.get("maximum")
         if (low is not None and value < low) or (high is not None and value > high):
             span = f"{low} sampai {high}" if high is not None else f"paling kecil {low}"
-            ctx.report("bad-value", path, f"`{name}` bernilai {value}, harus {span}.")
+            ctx.report(
+                "bad-value", path, f"`{name}` bernilai {value}, harus {span}.", f"Isi angka {span}."
+            )
             return _INVALID
         return value
     if tp is bool:
         if not isinstance(value, bool):
-            ctx.report("bad-type", path, f"`{name}` harus true atau false, tertulis {_shown(value)}.")
+            ctx.report(
+                "bad-type",
+                path,
+                f"`{name}` harus true atau false, tertulis {_shown(value)}.",
+                "Tulis `true` atau `false` tanpa tanda kutip.",
+            )
             return _INVALID
         return value
     if tp is datetime.date:
@@ -309,4 +322,3 @@ def describe(cls: type) -> list[FieldDoc]:
         )
         for f in schema_fields(cls)
     ]
-

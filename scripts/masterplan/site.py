@@ -11,7 +11,7 @@ import html
 from pathlib import Path
 
 from .loader import DIMENSION_DIR, PROGRAM_DIR
-from .model import Masterplan
+from .model import Dimension, DimensionPage, Masterplan, Program
 from .problems import Problem
 from .render import Views, inert
 from .validate import Report, check
@@ -40,12 +40,13 @@ class Site:
         self.report: Report = check(root)
         self._unsafe = {p.file for p in self.report.problems if p.code in UNSAFE}
         plan = self.report.plan
-        self._programs = {p.path: p for p in plan.programs} if plan else {}
-        self._dimensions = {
-            page.path: (dimension, page)
-            for dimension in (plan.dimensions if plan else [])
-            if (page := plan and plan.pages.get(dimension.key)) is not None
-        }
+        self._programs: dict[str, Program] = {}
+        self._dimensions: dict[str, tuple[Dimension, DimensionPage]] = {}
+        if plan is not None:
+            self._programs = {p.path: p for p in plan.programs}
+            self._dimensions = {
+                plan.pages[d.key].path: (d, plan.pages[d.key]) for d in plan.dimensions if d.key in plan.pages
+            }
 
     @property
     def plan(self) -> Masterplan:
@@ -104,6 +105,5 @@ class Site:
         )
         return (
             '<div class="mp-inert" role="alert"><p><strong>Halaman ini belum dapat '
-            f"ditampilkan karena bermasalah:</strong></p><ul>{items}</ul></div>\n\n"
-            + inert(markdown)
+            f"ditampilkan karena bermasalah:</strong></p><ul>{items}</ul></div>\n\n" + inert(markdown)
         )

@@ -67,7 +67,9 @@ def read_text(path: Path) -> str:
     """Read a file as UTF-8, accepting a BOM and CRLF line endings (Windows editors)."""
     raw = path.read_bytes()
     if not raw.strip():
-        raise SourceError("empty-file", "Berkas kosong.", hint="Isi berkas sesuai contoh di panduan kontributor.")
+        raise SourceError(
+            "empty-file", "Berkas kosong.", hint="Isi berkas sesuai contoh di panduan kontributor."
+        )
     if len(raw) > MAX_BYTES:
         raise SourceError(
             "file-too-large",
@@ -109,7 +111,7 @@ def parse_yaml(text: str, *, first_line: int = 1) -> Yaml:
             raise SourceError(
                 "yaml-syntax",
                 "Alias YAML (`*nama`) tidak didukung.",
-                line=line_of(node),
+                line=result.line(path),
                 hint="Tulis nilainya secara lengkap, tanpa `&anchor` dan `*alias`.",
             )
         seen.add(id(node))
@@ -118,14 +120,14 @@ def parse_yaml(text: str, *, first_line: int = 1) -> Yaml:
             out: dict[Any, Any] = {}
             for key_node, value_node in node.value:
                 if not isinstance(key_node, ScalarNode):
-                    raise SourceError(
-                        "yaml-syntax", "Kunci YAML harus berupa teks.", line=line_of(key_node)
-                    )
+                    raise SourceError("yaml-syntax", "Kunci YAML harus berupa teks.", line=line_of(key_node))
                 key = loader.construct_object(key_node, deep=True)
                 if key in out:
                     result.duplicates.append((path + (key,), line_of(key_node)))
                 result.lines[path + (key,)] = line_of(key_node)
                 out[key] = build(value_node, path + (key,))
+                # The value may start on a later line; a problem about the key points at the key.
+                result.lines[path + (key,)] = line_of(key_node)
             return out
         if isinstance(node, SequenceNode):
             return [build(item, path + (i,)) for i, item in enumerate(node.value)]

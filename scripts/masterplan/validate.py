@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .loader import DIMENSION_DIR, PLAN_FILE, load_plan
+from .loader import PLAN_FILE, load_plan
 from .model import PREFIXES, DimensionPage, Masterplan, Program
 from .problems import Problem, choice_hint
 from .schema import key_name
@@ -74,18 +74,6 @@ def validate(plan: Masterplan) -> list[Problem]:
                     f"Gunakan kode berikutnya yang belum dipakai: `{next_id(plan, program.dimension)}`.",
                 )
             )
-    for dimension in plan.dimensions:
-        if dimension.key in PREFIXES and dimension.key not in plan.pages:
-            problems.append(
-                Problem(
-                    file=f"{DIMENSION_DIR}/{dimension.key}/index.md",
-                    line=None,
-                    code="missing-file",
-                    key="",
-                    message=f"Halaman dimensi {dimension.name_en} tidak ada.",
-                    hint="Buat halaman itu dengan front matter swot, readiness dan strategy.",
-                )
-            )
     for page in plan.pages.values():
         problems += _check_content(page)
     return problems
@@ -94,9 +82,7 @@ def validate(plan: Masterplan) -> list[Problem]:
 def next_id(plan: Masterplan, dimension: str) -> str:
     """The next free programme id of a dimension, e.g. ``LIV-07``."""
     prefix = PREFIXES[dimension]
-    numbers = [
-        int(p.id.split("-")[1]) for p in plan.programs if p.id.startswith(prefix + "-")
-    ]
+    numbers = [int(p.id.split("-")[1]) for p in plan.programs if p.id.startswith(prefix + "-")]
     return f"{prefix}-{max(numbers, default=0) + 1:02d}"
 
 
@@ -114,20 +100,27 @@ def _check_program(plan: Masterplan, p: Program) -> list[Problem]:
         hint = f"Gunakan prefiks `{prefix}` (mis. `{next_id(plan, p.dimension)}`)"
         hint += f", atau pindahkan berkas ke `docs/program/{moved}/`." if moved else "."
         out.append(
-            _at(p, ("id",), "id-prefix-mismatch",
-                f"Kode `{p.id}` tidak diawali `{prefix}-`, prefiks dimensi `{p.dimension}`.", hint)
+            _at(
+                p,
+                ("id",),
+                "id-prefix-mismatch",
+                f"Kode `{p.id}` tidak diawali `{prefix}-`, prefiks dimensi `{p.dimension}`.",
+                hint,
+            )
         )
     if dimension is not None:
         own = [e.key for e in dimension.elements]
         if p.element not in own:
-            elsewhere = next(
-                (d for d in plan.dimensions for e in d.elements if e.key == p.element), None
-            )
+            elsewhere = next((d for d in plan.dimensions for e in d.elements if e.key == p.element), None)
             where = f" Elemen itu milik dimensi `{elsewhere.key}`." if elsewhere else ""
             out.append(
-                _at(p, ("element",), "element-not-in-dimension",
+                _at(
+                    p,
+                    ("element",),
+                    "element-not-in-dimension",
                     f"Elemen `{p.element}` bukan elemen dimensi `{p.dimension}`.{where}",
-                    choice_hint(p.element, own, source=f"elemen {dimension.name_en}"))
+                    choice_hint(p.element, own, source=f"elemen {dimension.name_en}"),
+                )
             )
     opd_keys = [o.key for o in plan.opds]
     refs: list[tuple[KeyPath, str]] = [(("lead",), p.lead)]
@@ -135,34 +128,56 @@ def _check_program(plan: Masterplan, p: Program) -> list[Problem]:
     for path, key in refs:
         if key not in opd_keys:
             out.append(
-                _at(p, path, "unknown-opd", f"OPD `{key}` tidak ada di data/opd.yml.",
-                    choice_hint(key, opd_keys, source="data/opd.yml"))
+                _at(
+                    p,
+                    path,
+                    "unknown-opd",
+                    f"OPD `{key}` tidak ada di data/opd.yml.",
+                    choice_hint(key, opd_keys, source="data/opd.yml"),
+                )
             )
     if p.lead in p.support:
         out.append(
-            _at(p, ("support", p.support.index(p.lead)), "lead-in-support",
+            _at(
+                p,
+                ("support", p.support.index(p.lead)),
+                "lead-in-support",
                 f"`{p.lead}` adalah OPD pengampu sekaligus pendukung.",
-                f"Hapus `{p.lead}` dari `support`.")
+                f"Hapus `{p.lead}` dari `support`.",
+            )
         )
     rpjmd_keys = plan.rpjmd_keys
     for i, key in enumerate(p.rpjmd):
         if key not in rpjmd_keys:
             out.append(
-                _at(p, ("rpjmd", i), "unknown-rpjmd", f"Kunci RPJMD `{key}` tidak ada di data/rpjmd.yml.",
-                    choice_hint(key, rpjmd_keys, source="data/rpjmd.yml"))
+                _at(
+                    p,
+                    ("rpjmd", i),
+                    "unknown-rpjmd",
+                    f"Kunci RPJMD `{key}` tidak ada di data/rpjmd.yml.",
+                    choice_hint(key, rpjmd_keys, source="data/rpjmd.yml"),
+                )
             )
     out += _check_years(plan, p)
     if p.status == "done" and p.progress != 100:
         out.append(
-            _at(p, ("progress",), "progress-mismatch",
+            _at(
+                p,
+                ("progress",),
+                "progress-mismatch",
                 f"Status `done` (selesai) tetapi progres {p.progress}%.",
-                "Isi `progress: 100`, atau ubah status menjadi `ongoing`.")
+                "Isi `progress: 100`, atau ubah status menjadi `ongoing`.",
+            )
         )
     if p.status == "planned" and p.progress != 0:
         out.append(
-            _at(p, ("progress",), "progress-mismatch",
+            _at(
+                p,
+                ("progress",),
+                "progress-mismatch",
                 f"Status `planned` (direncanakan) tetapi progres {p.progress}%.",
-                "Isi `progress: 0`, atau ubah status menjadi `ongoing`.")
+                "Isi `progress: 0`, atau ubah status menjadi `ongoing`.",
+            )
         )
     out += _check_content(p)
     return out
@@ -176,28 +191,39 @@ def _check_years(plan: Masterplan, p: Program) -> list[Problem]:
     for key in ("start_year", "end_year"):
         year = getattr(p, key)
         if not period.start <= year <= period.end:
-            out.append(
-                _at(p, (key,), "year-out-of-period", f"`{key}` {year} di luar periode {span}.", hint)
-            )
+            out.append(_at(p, (key,), "year-out-of-period", f"`{key}` {year} di luar periode {span}.", hint))
     if p.start_year > p.end_year:
         out.append(
-            _at(p, ("end_year",), "year-order",
+            _at(
+                p,
+                ("end_year",),
+                "year-order",
                 f"`start_year` {p.start_year} lebih besar daripada `end_year` {p.end_year}.",
-                "Tukar kedua tahun, atau perbaiki salah satunya.")
+                "Tukar kedua tahun, atau perbaiki salah satunya.",
+            )
         )
     for i, line in enumerate(p.budget):
         if not p.start_year <= line.year <= p.end_year or not period.start <= line.year <= period.end:
             out.append(
-                _at(p, ("budget", i, "year"), "year-out-of-period",
+                _at(
+                    p,
+                    ("budget", i, "year"),
+                    "year-out-of-period",
                     f"Anggaran tahun {line.year} di luar tahun program {p.start_year}–{p.end_year}.",
-                    "Pindahkan anggaran ke tahun pelaksanaan, atau ubah `start_year`/`end_year`.")
+                    "Pindahkan anggaran ke tahun pelaksanaan, atau ubah `start_year`/`end_year`.",
+                )
             )
     for i, indicator in enumerate(p.indicators):
         for year in indicator.targets:
             if not period.start <= year <= period.end:
                 out.append(
-                    _at(p, ("indicators", i, "targets", year), "year-out-of-period",
-                        f"Target tahun {year} di luar periode {span}.", hint)
+                    _at(
+                        p,
+                        ("indicators", i, "targets", year),
+                        "year-out-of-period",
+                        f"Target tahun {year} di luar periode {span}.",
+                        hint,
+                    )
                 )
     return out
 
@@ -211,9 +237,14 @@ def _check_content(item: Program | DimensionPage) -> list[Problem]:
                 out.append(_template_problem(item.path, item.meta.line(path), key_name(path)))
             if _html(text):
                 out.append(
-                    Problem(file=item.path, line=item.meta.line(path), code="raw-html",
-                            key=key_name(path), message=f"`{key_name(path)}` memuat tag HTML.",
-                            hint="Tulis teks biasa; tanda < dan > tidak diperlukan.")
+                    Problem(
+                        file=item.path,
+                        line=item.meta.line(path),
+                        code="raw-html",
+                        key=key_name(path),
+                        message=f"`{key_name(path)}` memuat tag HTML.",
+                        hint="Tulis teks biasa; tanda < dan > tidak diperlukan.",
+                    )
                 )
     for number, line, in_code in _body_lines(item):
         if TEMPLATE.search(line):
@@ -228,10 +259,15 @@ def _check_content(item: Program | DimensionPage) -> list[Problem]:
                 out.append(_link_problem(item.path, number, tag))
             else:
                 out.append(
-                    Problem(file=item.path, line=number, code="raw-html", key="",
-                            message=f"Narasi memuat HTML mentah: `{_clip(tag)}`.",
-                            hint="Gunakan Markdown: **tebal**, *miring*, [teks](https://…), "
-                            "daftar `- `, tabel `| a | b |`.")
+                    Problem(
+                        file=item.path,
+                        line=number,
+                        code="raw-html",
+                        key="",
+                        message=f"Narasi memuat HTML mentah: `{_clip(tag)}`.",
+                        hint="Gunakan Markdown: **tebal**, *miring*, [teks](https://…), "
+                        "daftar `- `, tabel `| a | b |`.",
+                    )
                 )
         for bang, target in LINK.findall(prose) + [("", t) for t in REFERENCE.findall(prose)]:
             if _unsafe(target, image=bool(bang)):
@@ -263,7 +299,10 @@ def _unsafe(target: str, *, image: bool) -> bool:
 
 def _link_problem(file: str, line: int, target: str) -> Problem:
     return Problem(
-        file=file, line=line, code="unsafe-link", key="",
+        file=file,
+        line=line,
+        code="unsafe-link",
+        key="",
         message=f"Tautan atau gambar `{_clip(target)}` tidak diizinkan.",
         hint="Tautan harus https://, http:// atau mailto:; gambar disimpan di repositori "
         "dan dirujuk dengan path relatif.",
@@ -272,7 +311,10 @@ def _link_problem(file: str, line: int, target: str) -> Problem:
 
 def _template_problem(file: str, line: int | None, key: str) -> Problem:
     return Problem(
-        file=file, line=line, code="template-syntax", key=key,
+        file=file,
+        line=line,
+        code="template-syntax",
+        key=key,
         message="Memuat sintaks templat (`{{`, `{%` atau `{#`).",
         hint="Halaman kontributor tidak dirender sebagai templat; hapus kurung kurawal ganda "
         "atau beri spasi di antaranya (`{ {`).",
@@ -304,4 +346,3 @@ def _body_lines(item: Program | DimensionPage) -> Iterator[tuple[int, str, bool]
             yield item.body_line + offset, line, True
             continue
         yield item.body_line + offset, line, fence is not None
-

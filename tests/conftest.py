@@ -1,0 +1,79 @@
+"""Shared fixtures: a small valid plan copied to a temporary folder, and golden files."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE = ROOT / "tests" / "fixtures" / "plan"
+GOLDEN = ROOT / "tests" / "golden"
+# The project's own site files (everything but the plan), copied next to a test plan.
+SITE_FILES = [
+    "mkdocs.yml",
+    "macros",
+    "docs/index.md",
+    "docs/tentang.md",
+    "docs/dimensi/index.md",
+    "docs/program/index.md",
+    "docs/panduan",
+    "docs/assets",
+]
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden", action="store_true", help="rewrite tests/golden/* from the current output"
+    )
+
+
+@pytest.fixture
+def plan_repo(tmp_path: Path) -> Path:
+    """A copy of the small valid test plan (data/ and contributor pages only)."""
+    repo = tmp_path / "repo"
+    shutil.copytree(FIXTURE, repo)
+    return repo
+
+
+def add_site_files(repo: Path) -> Path:
+    """Put the project's mkdocs.yml, edge and own pages beside a plan so it builds."""
+    for rel in SITE_FILES:
+        src, dst = ROOT / rel, repo / rel
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        if src.is_dir():
+            shutil.copytree(src, dst, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(src, dst)
+    return repo
+
+
+@pytest.fixture
+def site_repo(plan_repo: Path) -> Path:
+    """The test plan with the project's site files: ready for `mkdocs build`."""
+    return add_site_files(plan_repo)
+
+
+def build_site(repo: Path, *, strict: bool = True) -> subprocess.CompletedProcess[str]:
+    """Run a real `mkdocs build` of ``repo`` into ``repo/site``."""
+    cmd = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(repo / "mkdocs.yml")]
+    cmd += ["-d", str(repo / "site")] + (["--strict"] if strict else [])
+    return subprocess.run(cmd, capture_output=True, text=True, cwd=repo, check=False)
+
+
+@pytest.fixture
+def golden(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+    """Compare text with tests/golden/NAME; `pytest --update-golden` rewrites it."""
+
+    def check(name: str, text: str) -> None:
+        path = GOLDEN / name
+        if request.config.getoption("--update-golden"):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        assert path.is_file(), f"no golden file {path}; run pytest --update-golden"
+        assert text == path.read_text(encoding="utf-8")
+
+    return check

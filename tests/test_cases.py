@@ -1,0 +1,65 @@
+"""One test per case file in tests/cases: a change to the valid test plan and the exact
+problems (file, line, code, key) the validator must report for it, no more, no less."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from masterplan.problems import CATALOGUE
+from masterplan.validate import check
+
+CASES = sorted((Path(__file__).parent / "cases").glob("*.yml"))
+
+
+def apply_case(repo: Path, case: dict[str, Any]) -> None:
+    for rel, pairs in (case.get("replace") or {}).items():
+        path = repo / rel
+        text = path.read_text(encoding="utf-8")
+        for old, new in pairs:
+            assert text.count(old) == 1, f"{old!r} must occur once in {rel}"
+            text = text.replace(old, new)
+        path.write_text(text, encoding="utf-8")
+    for rel, content in (case.get("write") or {}).items():
+        path = repo / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    for rel, size in (case.get("grow") or {}).items():
+        with (repo / rel).open("a", encoding="utf-8") as f:
+            f.write(("Baris yang tertempel berulang kali.\n" * (size // 35 + 1)))
+    for rel in case.get("remove") or []:
+        (repo / rel).unlink()
+
+
+def tree_digest(repo: Path) -> dict[str, str]:
+    return {
+        p.relative_to(repo).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(repo.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.mark.parametrize("case_file", CASES, ids=[c.stem for c in CASES])
+def test_case(plan_repo: Path, case_file: Path) -> None:
+    case = yaml.safe_load(case_file.read_text(encoding="utf-8"))
+    apply_case(plan_repo, case)
+    before = tree_digest(plan_repo)
+    report = check(plan_repo)
+    found = sorted(([p.file, p.line, p.code, p.key] for p in report.problems), key=str)
+    expected = sorted(([f, line, code, key or ""] for f, line, code, key in case["expect"]), key=str)
+    assert found == expected, "\n".join(f"{p.where} {p.code} {p.key}: {p.message}" for p in report.problems)
+    assert tree_digest(plan_repo) == before, "the validator must never write a file"
+    for p in report.problems:
+        assert p.message and p.hint, f"{p.code} needs a message and a fix hint"
+
+
+def test_every_code_has_a_case() -> None:
+    covered = {e[2] for c in CASES for e in yaml.safe_load(c.read_text(encoding="utf-8"))["expect"]}
+    assert set(CATALOGUE) - covered == set()
