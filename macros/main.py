@@ -13,10 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from jinja2.sandbox import SandboxedEnvironment
+from mkdocs.exceptions import PluginError
+
 from masterplan.model import BudgetLine, DimensionPage, Indicator, Partner, Program
 from masterplan.problems import CATALOGUE
 from masterplan.site import Site, is_contributor_page
-from mkdocs.exceptions import PluginError
 
 log = logging.getLogger("mkdocs.plugins.masterplan")
 
@@ -71,12 +72,16 @@ def on_post_page_macros(env: Any) -> None:
     assert _site is not None
     src = _src(env)
     env.markdown = _site.page_markdown(src, env.markdown, env.page.url)
-    title = _site.page_title(src)
-    if title is not None:
+    if is_contributor_page(src):
+        # The theme reads page.meta (title, description, template, hide...) and prints it
+        # unescaped: a staff page's front matter must not reach it, only what we derive.
+        title = _site.page_title(src)
+        env.page.meta.clear()
+        env.page.meta.update(title=title, render_macros=False)
         env.page.title = title
-    description = _site.page_description(src)
-    if description is not None:
-        env.page.meta["description"] = description
+        description = _site.page_description(src)
+        if description is not None:
+            env.page.meta["description"] = description
 
 
 def _src(env: Any) -> str:

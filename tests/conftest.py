@@ -45,7 +45,7 @@ def add_site_files(repo: Path) -> Path:
         src, dst = ROOT / rel, repo / rel
         dst.parent.mkdir(parents=True, exist_ok=True)
         if src.is_dir():
-            shutil.copytree(src, dst, ignore=shutil.ignore_patterns("__pycache__"))
+            shutil.copytree(src, dst, ignore=shutil.ignore_patterns("__pycache__"), dirs_exist_ok=True)
         else:
             shutil.copy2(src, dst)
     return repo
@@ -59,7 +59,8 @@ def site_repo(plan_repo: Path) -> Path:
 
 def build_site(repo: Path, *, strict: bool = True) -> subprocess.CompletedProcess[str]:
     """Run a real `mkdocs build` of ``repo`` into ``repo/site``."""
-    cmd = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(repo / "mkdocs.yml")]
+    # Not -q: it would also silence the warnings that --strict counts.
+    cmd = [sys.executable, "-m", "mkdocs", "build", "-f", str(repo / "mkdocs.yml")]
     cmd += ["-d", str(repo / "site")] + (["--strict"] if strict else [])
     return subprocess.run(cmd, capture_output=True, text=True, cwd=repo, check=False)
 

@@ -33,7 +33,7 @@ def apply_case(repo: Path, case: dict[str, Any]) -> None:
             path.write_text(content, encoding="utf-8")
     for rel, size in (case.get("grow") or {}).items():
         with (repo / rel).open("a", encoding="utf-8") as f:
-            f.write(("Baris yang tertempel berulang kali.\n" * (size // 35 + 1)))
+            f.write("Baris yang tertempel berulang kali.\n" * (size // 35 + 1))
     for rel in case.get("remove") or []:
         (repo / rel).unlink()
 

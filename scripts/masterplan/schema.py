@@ -136,10 +136,12 @@ def build(cls: type[T], raw: Any, ctx: Context, path: KeyPath = ()) -> T | None:
                 ok = False
             continue
         converted = _convert(hints[f.name], value, ctx, path + (f.name,), f.metadata)
-        if converted is _INVALID:
-            ok = False
-        else:
+        if converted is not _INVALID:
             values[f.name] = converted
+        elif is_required(f):
+            ok = False
+        # An invalid optional field falls back to its default (already reported), so the
+        # cross-file rules still run on the rest of the page: every problem at once.
     if not ok:
         return None
     return cls(**values)
@@ -267,9 +269,7 @@ def _scalar(tp: Any, value: Any, ctx: Context, path: KeyPath, meta: typing.Mappi
         low, high = meta.get("minimum"), meta.get("maximum")
         if (low is not None and value < low) or (high is not None and value > high):
             span = f"{low} sampai {high}" if high is not None else f"paling kecil {low}"
-            ctx.report(
-                "bad-value", path, f"`{name}` bernilai {value}, harus {span}.", f"Isi angka {span}."
-            )
+            ctx.report("bad-value", path, f"`{name}` bernilai {value}, harus {span}.", f"Isi angka {span}.")
             return _INVALID
         return value
     if tp is bool:

@@ -77,7 +77,7 @@ class Site:
             return self.views.dimension_page(dimension, page, base, safe=safe)
         return self._broken_page(src, markdown)
 
-    def page_title(self, src: str) -> str | None:
+    def page_title(self, src: str) -> str:
         """HTML-escaped title of a contributor page (themes print titles unescaped)."""
         if src in self._programs:
             program = self._programs[src]
@@ -85,7 +85,7 @@ class Site:
         if src in self._dimensions:
             dimension, _ = self._dimensions[src]
             return html.escape(f"{dimension.name_en}: {dimension.name}")
-        return "Halaman bermasalah" if is_contributor_page(src) else None
+        return "Halaman bermasalah"
 
     def page_description(self, src: str) -> str | None:
         """A meta description for search engines and link previews."""
@@ -94,7 +94,8 @@ class Site:
             return None
         dimension = self.plan.dimension(program.dimension)
         name = dimension.name_en if dimension else program.dimension
-        return f"Program {program.id} {program.title}, dimensi {name}, {self.plan.info.region}."
+        text = f"Program {program.id} {program.title}, dimensi {name}, {self.plan.info.region}."
+        return html.escape(text)  # themes print it unescaped inside an attribute
 
     def _broken_page(self, src: str, markdown: str) -> str:
         """A contributor page that failed to load: its problems, and its text made inert."""

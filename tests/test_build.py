@@ -1,0 +1,152 @@
+"""Real `mkdocs build --strict` runs: the bundled sample, and test plans that are broken
+or hostile. Asserts what the generated pages contain, as a citizen's browser gets them."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, add_site_files, build_site
+from masterplan import fmt
+from masterplan.loader import load_plan
+from masterplan.model import Masterplan
+from masterplan.render import page_url
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Masterplan]:
+    """The bundled sample plan, built strict once for this module."""
+    repo = tmp_path_factory.mktemp("sample") / "repo"
+    shutil.copytree(ROOT / "data", repo / "data")
+    shutil.copytree(ROOT / "docs", repo / "docs")
+    add_site_files(repo)
+    result = build_site(repo)
+    assert result.returncode == 0, result.stderr
+    loaded = load_plan(repo)
+    assert loaded.plan is not None
+    return repo / "site", loaded.plan
+
+
+def read(site: Path, url: str) -> str:
+    return (site / url / "index.html").read_text(encoding="utf-8")
+
+
+def test_home_shows_vision_missions_and_figures_from_the_model(sample: tuple[Path, Masterplan]) -> None:
+    site, plan = sample
+    home = read(site, "")
+    assert '<html lang="id"' in home
+    assert plan.info.vision in home
+    for mission in plan.info.missions:
+        assert mission in home
+    quick_wins = [p for p in plan.programs if p.quick_win]
+    assert f"<strong>{len(plan.programs)}</strong> program" in home
+    assert f"<strong>{len(quick_wins)}</strong> quick win" in home
+    assert f"<strong>{fmt.rupiah_words(plan.total_budget)}</strong> anggaran indikatif" in home
+    assert f"<strong>{len(plan.involved_opds)}</strong> OPD terlibat" in home
+    assert "Contoh ilustrasi." in home
+
+
+def test_every_programme_page_has_its_panel_and_edit_link(sample: tuple[Path, Masterplan]) -> None:
+    site, plan = sample
+    for program in plan.programs:
+        page = read(site, page_url(program.path))
+        assert f'<span class="mp-badge mp-id">{program.id}</span>' in page
+        assert fmt.rupiah(program.total_budget) in page if program.budget else True
+        lead = plan.opd(program.lead)
+        assert lead is not None and lead.short in page
+        edit = f"https://github.com/smartcity-wonosobo/masterplan/edit/main/{program.path}"
+        assert f'href="{edit}"' in page
+        assert "Contoh ilustrasi." in page
+
+
+def test_dimension_pages_list_their_programmes(sample: tuple[Path, Masterplan]) -> None:
+    site, plan = sample
+    for dimension in plan.dimensions:
+        page = read(site, f"dimensi/{dimension.key}")
+        for element in dimension.elements:
+            assert element.name in page
+        assert "Analisis SWOT" in page and "Analisis kesiapan" in page and "Strategi" in page
+        listed = set(re.findall(r"<td>([A-Z]{3}-\d+)</td>", page))
+        assert listed == {p.id for p in plan.programs_of(dimension.key)}
+
+
+def test_programme_pages_are_not_in_the_navigation(sample: tuple[Path, Masterplan]) -> None:
+    site, plan = sample
+    for url in ("tentang", "dimensi/living", page_url(plan.programs[0].path)):
+        page = read(site, url)
+        nav = page.split('<nav class="md-nav md-nav--primary"')[1].split('<div class="md-content"')[0]
+        assert 'society/"' in nav  # the section is there (links are relative)
+        assert not any(page_url(p.path) in nav for p in plan.programs), url
+
+
+def test_search_finds_a_programme_by_its_title(sample: tuple[Path, Masterplan]) -> None:
+    site, plan = sample
+    index = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
+    titles = {doc["title"] for doc in index["docs"]}
+    for program in plan.programs:
+        assert any(program.title in title for title in titles), program.title
+
+
+def test_the_site_requests_nothing_from_another_host(sample: tuple[Path, Masterplan]) -> None:
+    site, _ = sample
+    for path in site.rglob("*"):
+        if path.suffix not in {".html", ".css", ".js"}:
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        # Things a browser fetches by itself: scripts, styles, fonts, images, preconnects.
+        for match in re.finditer(r"<(script|link|img|iframe|source)\b[^>]*>", text):
+            tag = match.group(0)
+            if 'rel="canonical"' in tag or 'rel="alternate"' in tag:
+                continue
+            assert not re.search(r'(src|href)="(https?:)?//', tag), f"{path}: {tag}"
+        assert "fonts.googleapis" not in text and "fonts.gstatic" not in text, path
+
+
+def test_strict_build_fails_on_a_validation_problem(site_repo: Path) -> None:
+    page = site_repo / "docs/program/living/alat-bantu.md"
+    page.write_text(
+        page.read_text(encoding="utf-8").replace("lead: dishub", "lead: dishubb"), encoding="utf-8"
+    )
+    result = build_site(site_repo)
+    assert result.returncode != 0
+    assert "[unknown-opd] lead: OPD `dishubb` tidak ada di data/opd.yml." in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_hostile_page_is_inert_in_a_non_strict_build(site_repo: Path) -> None:
+    page = site_repo / "docs/program/living/alat-bantu.md"
+    text = page.read_text(encoding="utf-8")
+    text = text.replace("progress: 40", "progress: 40\nrender_macros: true")
+    text = text.replace(
+        "title: Alat Bantu Disabilitas di Angkutan Umum", 'title: "<script>alert(1)</script>"'
+    )
+    text += "\n<img src=x onerror=alert(1)> {{ config.site_name }} [x](javascript:alert(1))\n"
+    page.write_text(text, encoding="utf-8")
+    result = build_site(site_repo, strict=False)
+    assert result.returncode == 0, result.stderr
+    html = read(site_repo / "site", "program/living/alat-bantu")
+    assert "<script>alert(1)" not in html
+    assert "<img src=x" not in html
+    assert 'href="javascript' not in html
+    assert "{{ config.site_name }}" in html  # shown as text, never rendered
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_project_pages_render_macros_in_a_sandbox(site_repo: Path) -> None:
+    (site_repo / "docs/tentang.md").write_text(
+        "---\nrender_macros: true\n---\n{{ ''.__class__.__mro__[1].__subclasses__() }}\n", encoding="utf-8"
+    )
+    result = build_site(site_repo)
+    assert result.returncode != 0
+    assert "SecurityError" in result.stderr
+
+
+def test_undefined_names_in_project_pages_fail_the_build(site_repo: Path) -> None:
+    (site_repo / "docs/tentang.md").write_text(
+        "---\nrender_macros: true\n---\n{{ tidak_ada() }}\n", encoding="utf-8"
+    )
+    assert build_site(site_repo).returncode != 0

@@ -1,0 +1,99 @@
+"""The `masterplan` command, run in-process: exit codes and the exact text staff read."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from masterplan.cli import COMMANDS, build_parser, main
+
+
+def run(*argv: str) -> tuple[int, str]:
+    out = io.StringIO()
+    code = main(list(argv), out=out)
+    return code, out.getvalue()
+
+
+def break_plan(repo: Path) -> None:
+    page = repo / "docs/program/living/alat-bantu.md"
+    text = page.read_text(encoding="utf-8")
+    text = text.replace("lead: dishub", "lead: dishubb").replace("progress: 40", "progress: 140")
+    page.write_text(text, encoding="utf-8")
+
+
+def test_clean_plan_exits_0_with_summary(plan_repo: Path) -> None:
+    code, out = run("validate", "--root", str(plan_repo))
+    assert code == 0
+    assert out == "Rencana induk valid: 12 berkas diperiksa, 2 program, 6 dimensi, 4 OPD.\n"
+
+
+def test_problems_exit_1_with_file_line_key_code_and_fix(plan_repo: Path) -> None:
+    break_plan(plan_repo)
+    code, out = run("validate", "--root", str(plan_repo), "--format", "text")
+    assert code == 1
+    assert out == (
+        "docs/program/living/alat-bantu.md:5: [unknown-opd] lead: OPD `dishubb` tidak ada di "
+        "data/opd.yml.\n"
+        '  Perbaikan: Mungkin maksud Anda: "dishub" (dari data/opd.yml).\n'
+        "docs/program/living/alat-bantu.md:22: [bad-value] progress: `progress` bernilai 140, "
+        "harus 0 sampai 100.\n"
+        "  Perbaikan: Isi angka 0 sampai 100.\n"
+        "\n"
+        "2 masalah di 1 berkas (12 berkas diperiksa).\n"
+    )
+
+
+def test_github_format_adds_annotations(plan_repo: Path) -> None:
+    break_plan(plan_repo)
+    code, out = run("validate", "--root", str(plan_repo), "--format", "github")
+    assert code == 1
+    annotations = [line for line in out.splitlines() if line.startswith("::")]
+    assert annotations[0] == (
+        "::error file=docs/program/living/alat-bantu.md,line=5,title=unknown-opd::"
+        'OPD `dishubb` tidak ada di data/opd.yml. Perbaikan: Mungkin maksud Anda: "dishub" '
+        "(dari data/opd.yml)."
+    )
+    assert len(annotations) == 2
+
+
+def test_annotations_are_automatic_under_github_actions(
+    plan_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    break_plan(plan_repo)
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    _, out = run("validate", "--root", str(plan_repo))
+    assert out.count("::error ") == 2
+    _, out = run("validate", "--root", str(plan_repo), "--format", "text")
+    assert "::error" not in out
+
+
+def test_root_is_found_from_a_subfolder(plan_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (plan_repo / "mkdocs.yml").write_text("site_name: x\n", encoding="utf-8")
+    monkeypatch.chdir(plan_repo / "docs/program/living")
+    assert run("validate") == (0, "Rencana induk valid: 12 berkas diperiksa, 2 program, 6 dimensi, 4 OPD.\n")
+
+
+def test_usage_errors_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["validate", "--format", "xml"])
+    assert exit_info.value.code == 2
+    assert "penggunaan salah" in capsys.readouterr().err
+    assert run("validate", "--root", str(tmp_path))[0] == 2
+    assert "bukan repositori rencana induk" in capsys.readouterr().err
+
+
+def test_a_broken_data_file_is_a_message_not_a_traceback(plan_repo: Path) -> None:
+    (plan_repo / "data/plan.yml").write_bytes(b"region: [unclosed\n\xff\xfe")
+    code, out = run("validate", "--root", str(plan_repo))
+    assert code == 1
+    assert out.startswith("data/plan.yml:2: [encoding] Berkas bukan teks UTF-8")
+    assert "Traceback" not in out
+
+
+def test_every_command_has_help_with_an_example() -> None:
+    parser = build_parser()
+    for name, func in COMMANDS.items():
+        assert func.__doc__ and "Contoh:" in func.__doc__, name
+        assert name in parser.format_help()
