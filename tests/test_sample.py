@@ -1,0 +1,53 @@
+"""The bundled sample plan is what a newcomer sees first: it must be complete, valid,
+and show what the issue promised (OPDs, programmes over all 18 elements, quick wins)."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import ROOT
+from masterplan.model import Masterplan
+from masterplan.validate import check
+
+
+@pytest.fixture(scope="module")
+def plan() -> Masterplan:
+    report = check(ROOT)
+    assert report.problems == []
+    assert report.plan is not None
+    return report.plan
+
+
+def test_sample_is_a_full_plan(plan: Masterplan) -> None:
+    assert plan.info.illustration is True
+    assert plan.info.period.end - plan.info.period.start == 4
+    assert len(plan.opds) >= 25
+    assert len(plan.programs) >= 36
+    elements = {e.key for d in plan.dimensions for e in d.elements}
+    assert len(elements) == 18
+    assert {p.element for p in plan.programs} == elements
+    assert {p.status for p in plan.programs} == {"planned", "ongoing", "done", "delayed", "cancelled"}
+    assert set(plan.pages) == {d.key for d in plan.dimensions}
+    for page in plan.pages.values():
+        assert page.swot.strengths and page.swot.threats and page.strategy
+    assert all(p.budget and p.indicators and p.rpjmd for p in plan.programs)
+    assert len(plan.info.bimtek) == 4
+
+
+@pytest.mark.parametrize(
+    ("dimension", "words"),
+    [
+        ("living", "disabilitas"),
+        ("branding", "bimo lukar"),
+        ("economy", "umkm"),
+    ],
+)
+def test_sample_has_the_quick_wins_the_seeds_name(plan: Masterplan, dimension: str, words: str) -> None:
+    assert any(p.quick_win and words in p.title.lower() for p in plan.programs_of(dimension))
+
+
+def test_every_sample_page_says_it_is_an_illustration() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "ilustrasi" in readme.lower()
+    banner = (ROOT / "macros/overrides/main.html").read_text(encoding="utf-8")
+    assert "config.extra.illustration" in banner and "Contoh ilustrasi" in banner
