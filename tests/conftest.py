@@ -9,20 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from masterplan.synth import copy_site_files
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "plan"
 GOLDEN = ROOT / "tests" / "golden"
-# The project's own site files (everything but the plan), copied next to a test plan.
-SITE_FILES = [
-    "mkdocs.yml",
-    "macros",
-    "docs/index.md",
-    "docs/tentang.md",
-    "docs/dimensi/index.md",
-    "docs/program/index.md",
-    "docs/panduan",
-    "docs/assets",
-]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -41,13 +32,7 @@ def plan_repo(tmp_path: Path) -> Path:
 
 def add_site_files(repo: Path) -> Path:
     """Put the project's mkdocs.yml, edge and own pages beside a plan so it builds."""
-    for rel in SITE_FILES:
-        src, dst = ROOT / rel, repo / rel
-        dst.parent.mkdir(parents=True, exist_ok=True)
-        if src.is_dir():
-            shutil.copytree(src, dst, ignore=shutil.ignore_patterns("__pycache__"), dirs_exist_ok=True)
-        else:
-            shutil.copy2(src, dst)
+    copy_site_files(ROOT, repo)
     return repo
 
 

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn, TextIO
 
+from . import bench
 from .problems import Problem
 from .validate import Report, check
 
@@ -80,7 +81,21 @@ def github_annotation(p: Problem) -> str:
     return f"::error {where},title={prop(p.code)}::{data(message)}"
 
 
-COMMANDS = {"validate": cmd_validate}
+def cmd_bench(args: argparse.Namespace, out: TextIO) -> int:
+    """Ukur waktu build rencana sintetis dibanding build Material polos.
+
+    Contoh: masterplan bench --programs 1000 --programs 4000 --opds 40
+
+    Membuat rencana sintetis (N program, M OPD) di folder sementara, membangunnya dengan
+    situs ini dan dengan Material polos atas halaman yang sama, lalu melaporkan median
+    waktu dan memori puncak. Angka dilaporkan, tidak diuji: mesin bersama itu bising.
+    """
+    measures = bench.run(args.root, args.programs or [1000], opds=args.opds, repeat=args.repeat)
+    out.write(bench.report(measures))
+    return EXIT_OK
+
+
+COMMANDS = {"validate": cmd_validate, "bench": cmd_bench}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -100,6 +115,10 @@ def build_parser() -> argparse.ArgumentParser:
             default=None,
             help="folder repositori (bawaan: dicari dari folder saat ini ke atas)",
         )
+        if name == "bench":
+            cmd.add_argument("--programs", type=int, action="append", help="jumlah program (boleh berulang)")
+            cmd.add_argument("--opds", type=int, default=40, help="jumlah OPD (bawaan 40)")
+            cmd.add_argument("--repeat", type=int, default=3, help="ulangan per ukuran (bawaan 3)")
         if name == "validate":
             cmd.add_argument(
                 "--format",

@@ -18,7 +18,7 @@ from urllib.parse import quote
 
 from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from . import fmt, schema
 from .model import PREFIXES, Dimension, DimensionPage, Masterplan, Program
@@ -46,6 +46,18 @@ def md_text(value: Any) -> str:
     return _MD_SPECIAL.sub(r"\\\1", str(value))
 
 
+def ticks(text: str) -> Markup:
+    """Escape ``text`` and show its `backticked` parts as code (schema docs, messages)."""
+    return Markup(re.sub(r"`([^`]+)`", r"<code>\1</code>", str(escape(text))))
+
+
+def yaml_value(value: Any) -> str:
+    """An example value as staff write it in YAML: ``[dinsos, diskominfo]``, not a repr."""
+    if isinstance(value, list):
+        return "[" + ", ".join(str(v) for v in value) + "]"
+    return str(value)
+
+
 def inert(body: str) -> str:
     """A contributor narrative shown as plain text, used when it failed the safety rules."""
     return (
@@ -71,6 +83,8 @@ def environment() -> SandboxedEnvironment:
         date_id=fmt.date,
         years=fmt.years,
         md_text=md_text,
+        ticks=ticks,
+        yaml_value=yaml_value,
     )
     env.globals.update(
         STATUS=fmt.STATUS,

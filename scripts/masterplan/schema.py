@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import functools
 import re
 import typing
 from dataclasses import dataclass
@@ -43,6 +44,11 @@ class Context:
                 hint=hint,
             )
         )
+
+
+@functools.cache
+def _hints(cls: type) -> dict[str, Any]:
+    return get_type_hints(cls)
 
 
 def key_name(path: KeyPath) -> str:
@@ -103,7 +109,7 @@ def build(cls: type[T], raw: Any, ctx: Context, path: KeyPath = ()) -> T | None:
             )
     fields = schema_fields(cls)
     names = [f.name for f in fields]
-    hints = get_type_hints(cls)
+    hints = _hints(cls)
     values: dict[str, Any] = {}
     ok = True
     for key in raw:
@@ -311,7 +317,7 @@ class FieldDoc:
 
 def describe(cls: type) -> list[FieldDoc]:
     """The contributor-facing fields of a dataclass, for the guide and JSON Schema."""
-    hints = get_type_hints(cls)
+    hints = _hints(cls)
     return [
         FieldDoc(
             name=f.name,
