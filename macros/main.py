@@ -15,7 +15,22 @@ from typing import Any
 from jinja2.sandbox import SandboxedEnvironment
 from mkdocs.exceptions import PluginError
 
-from masterplan.model import BudgetLine, DimensionPage, Indicator, Partner, Program
+from masterplan.model import (
+    BimtekStage,
+    BudgetLine,
+    Dimension,
+    DimensionPage,
+    Element,
+    GovernanceBody,
+    Indicator,
+    Member,
+    Opd,
+    Partner,
+    PlanInfo,
+    Program,
+    RpjmdGoal,
+    RpjmdMission,
+)
 from masterplan.problems import CATALOGUE
 from masterplan.site import Site, is_contributor_page
 
@@ -30,6 +45,15 @@ GUIDE_SCHEMAS: dict[str, type] = {
     "budget": BudgetLine,
     "indicator": Indicator,
     "dimension": DimensionPage,
+    "plan": PlanInfo,
+    "governance": GovernanceBody,
+    "member": Member,
+    "bimtek": BimtekStage,
+    "opd": Opd,
+    "rpjmd": RpjmdMission,
+    "rpjmd-goal": RpjmdGoal,
+    "dimension-data": Dimension,
+    "element": Element,
 }
 
 

@@ -109,7 +109,7 @@ def build(cls: type[T], raw: Any, ctx: Context, path: KeyPath = ()) -> T | None:
             )
     fields = schema_fields(cls)
     names = [f.name for f in fields]
-    hints = _hints(cls)
+    hints = _hints(typing.cast(type, cls))
     values: dict[str, Any] = {}
     ok = True
     for key in raw:
