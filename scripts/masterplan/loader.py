@@ -24,8 +24,8 @@ from .model import (
     RpjmdMission,
 )
 from .problems import Problem, choice_hint
-from .schema import Context, build
-from .source import KeyPath, SourceError, Yaml, read_page, read_yaml
+from .schema import Context, build, is_required, schema_fields
+from .source import KeyPath, Page, SourceError, Yaml, read_page, read_yaml
 
 T = TypeVar("T")
 
@@ -44,6 +44,8 @@ class Loaded:
     plan: Masterplan | None
     """``None`` when a data file cannot be used: nothing can be cross-checked then."""
     problems: list[Problem] = field(default_factory=list)
+    partial: list[Program] = field(default_factory=list)
+    """Programmes with a wrong required field: kept out of the plan, still cross-checked."""
     files: int = 0
     """How many files were read, for the validator's summary."""
 
@@ -116,7 +118,7 @@ class _Reader:
             check(ctx, items)
         return [item for item in items if item is not None]
 
-    def page(self, path: Path, cls: type[T]) -> tuple[T, Any] | None:
+    def page(self, path: Path, cls: type[T], *, invalid: set[str] | None = None) -> tuple[T, Page] | None:
         rel = path.relative_to(self.root).as_posix()
         self.files += 1
         try:
@@ -124,7 +126,7 @@ class _Reader:
         except SourceError as err:
             self.source_problem(rel, err)
             return None
-        built = build(cls, page.meta.data, Context(rel, page.meta, self.problems))
+        built = build(cls, page.meta.data, Context(rel, page.meta, self.problems), invalid=invalid)
         if built is None:
             return None
         return built, page
@@ -154,7 +156,7 @@ def load_plan(root: Path) -> Loaded:
     dimensions = reader.many(Dimension, DIMENSIONS_FILE, check=_check_dimensions)
     opds = reader.many(Opd, OPD_FILE)
     rpjmd = reader.many(RpjmdMission, RPJMD_FILE)
-    programs = _load_programs(reader, root / PROGRAM_DIR)
+    programs, partial = _load_programs(reader, root / PROGRAM_DIR)
     pages = _load_dimension_pages(reader, root / DIMENSION_DIR)
     plan = None
     if info is not None and reader.data_ok:
@@ -166,7 +168,7 @@ def load_plan(root: Path) -> Loaded:
             programs=programs,
             pages=pages,
         )
-    return Loaded(plan=plan, problems=reader.problems, files=reader.files)
+    return Loaded(plan=plan, problems=reader.problems, partial=partial, files=reader.files)
 
 
 def _check_unique_keys(ctx: Context, items: list[Any]) -> None:
@@ -231,8 +233,9 @@ def _markdown_files(folder: Path) -> list[Path]:
     return sorted(folder.rglob("*.md")) if folder.is_dir() else []
 
 
-def _load_programs(reader: _Reader, folder: Path) -> list[Program]:
+def _load_programs(reader: _Reader, folder: Path) -> tuple[list[Program], list[Program]]:
     programs: list[Program] = []
+    partial: list[Program] = []
     for path in _markdown_files(folder):
         rel = path.relative_to(reader.root).as_posix()
         parts = path.relative_to(folder).parts
@@ -254,14 +257,16 @@ def _load_programs(reader: _Reader, folder: Path) -> list[Program]:
         if parts[0] not in DIMENSION_KEYS:
             reader.unknown_dimension(rel, parts[0])
             continue
-        loaded = reader.page(path, Program)
+        invalid: set[str] = set()
+        loaded = reader.page(path, Program, invalid=invalid)
         if loaded is None:
             continue
         program, page = loaded
-        program.dimension, program.path = parts[0], rel
+        program.dimension, program.path, program.invalid = parts[0], rel, invalid
         program.body, program.body_line, program.meta = page.body, page.body_line, page.meta
-        programs.append(program)
-    return programs
+        required = {f.name for f in schema_fields(Program) if is_required(f)}
+        (partial if invalid & required else programs).append(program)
+    return programs, partial
 
 
 def _load_dimension_pages(reader: _Reader, folder: Path) -> dict[str, DimensionPage]:

@@ -59,7 +59,7 @@ def spec(
     }
     if default is ...:
         return field(metadata=meta)
-    if isinstance(default, list | dict):
+    if isinstance(default, list | dict | set):
         return field(default_factory=lambda: type(default)(), metadata=meta)
     return field(default=default, metadata=meta)
 
@@ -221,6 +221,7 @@ class Program:
     body: str = spec("Narasi program.", default="", derived=True)
     body_line: int = spec("Baris berkas tempat narasi dimulai.", default=1, derived=True)
     meta: Yaml | None = spec("Front matter apa adanya, dengan nomor barisnya.", default=None, derived=True)
+    invalid: set[str] = spec("Isian yang salah; aturan antarberkas melewatinya.", default=set(), derived=True)
 
     @property
     def quick_win(self) -> bool:

@@ -89,8 +89,15 @@ def type_label(tp: Any) -> str:
     }.get(tp, str(tp))
 
 
-def build(cls: type[T], raw: Any, ctx: Context, path: KeyPath = ()) -> T | None:
-    """Turn ``raw`` into an instance of dataclass ``cls``; ``None`` if it cannot be."""
+def build(
+    cls: type[T], raw: Any, ctx: Context, path: KeyPath = (), *, invalid: set[str] | None = None
+) -> T | None:
+    """Turn ``raw`` into an instance of dataclass ``cls``; ``None`` if it cannot be.
+
+    With ``invalid`` given, an object is built even when required fields are missing or
+    wrong (they are ``None`` then) and their names are added to ``invalid``: the caller
+    can still check the fields that are right, so staff see every problem at once.
+    """
     if not isinstance(raw, dict):
         ctx.report(
             "bad-type",
@@ -140,15 +147,22 @@ def build(cls: type[T], raw: Any, ctx: Context, path: KeyPath = ()) -> T | None:
                     f"Tambahkan `{f.name}: …` ({type_label(hints[f.name])}): {f.metadata['doc']}",
                 )
                 ok = False
+                if invalid is not None:
+                    invalid.add(f.name)
+                    values[f.name] = None
             continue
         converted = _convert(hints[f.name], value, ctx, path + (f.name,), f.metadata)
         if converted is not _INVALID:
             values[f.name] = converted
-        elif is_required(f):
+            continue
+        if invalid is not None:
+            invalid.add(f.name)
+        if is_required(f):
             ok = False
+            values[f.name] = None
         # An invalid optional field falls back to its default (already reported), so the
         # cross-file rules still run on the rest of the page: every problem at once.
-    if not ok:
+    if not ok and invalid is None:
         return None
     return cls(**values)
 

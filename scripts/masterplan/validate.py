@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -51,18 +51,23 @@ def check(root: Path) -> Report:
     loaded = load_plan(root)
     problems = list(loaded.problems)
     if loaded.plan is not None:
-        problems += validate(loaded.plan)
+        problems += validate(loaded.plan, loaded.partial)
     # One problem can be reached twice (e.g. a duplicate key seen at two depths).
     unique = sorted(set(problems), key=lambda p: (p.file, p.line or 0, p.code, p.key))
     return Report(plan=loaded.plan, problems=unique, files=loaded.files)
 
 
-def validate(plan: Masterplan) -> list[Problem]:
-    """Cross-file rules: references to OPDs, elements, RPJMD, years and ids."""
+def validate(plan: Masterplan, partial: Iterable[Program] = ()) -> list[Problem]:
+    """Cross-file rules: references to OPDs, elements, RPJMD, years and ids.
+
+    ``partial`` programmes have a wrong required field; their other fields are checked.
+    """
     problems: list[Problem] = []
     seen_ids: dict[str, Program] = {}
-    for program in plan.programs:
+    for program in [*plan.programs, *partial]:
         problems += _check_program(plan, program)
+        if "id" in program.invalid:
+            continue
         first = seen_ids.setdefault(program.id, program)
         if first is not program:
             problems.append(
@@ -93,9 +98,13 @@ def _at(item: Program | DimensionPage, path: KeyPath, code: str, message: str, h
 
 def _check_program(plan: Masterplan, p: Program) -> list[Problem]:
     out: list[Problem] = []
+
+    def valid(*names: str) -> bool:
+        return not p.invalid.intersection(names)
+
     dimension = plan.dimension(p.dimension)
     prefix = PREFIXES[p.dimension]
-    if p.id.split("-")[0] != prefix:
+    if valid("id") and p.id.split("-")[0] != prefix:
         moved = next((k for k, v in PREFIXES.items() if v == p.id.split("-")[0]), None)
         hint = f"Gunakan prefiks `{prefix}` (mis. `{next_id(plan, p.dimension)}`)"
         hint += f", atau pindahkan berkas ke `docs/program/{moved}/`." if moved else "."
@@ -108,7 +117,7 @@ def _check_program(plan: Masterplan, p: Program) -> list[Problem]:
                 hint,
             )
         )
-    if dimension is not None:
+    if dimension is not None and valid("element"):
         own = [e.key for e in dimension.elements]
         if p.element not in own:
             elsewhere = next((d for d in plan.dimensions for e in d.elements if e.key == p.element), None)
@@ -123,8 +132,8 @@ def _check_program(plan: Masterplan, p: Program) -> list[Problem]:
                 )
             )
     opd_keys = [o.key for o in plan.opds]
-    refs: list[tuple[KeyPath, str]] = [(("lead",), p.lead)]
-    refs += [(("support", i), key) for i, key in enumerate(p.support)]
+    refs: list[tuple[KeyPath, str]] = [(("lead",), p.lead)] if valid("lead") else []
+    refs += [(("support", i), key) for i, key in enumerate(p.support) if valid("support")]
     for path, key in refs:
         if key not in opd_keys:
             out.append(
@@ -136,7 +145,7 @@ def _check_program(plan: Masterplan, p: Program) -> list[Problem]:
                     choice_hint(key, opd_keys, source="data/opd.yml"),
                 )
             )
-    if p.lead in p.support:
+    if valid("lead", "support") and p.lead in p.support:
         out.append(
             _at(
                 p,
@@ -148,7 +157,7 @@ def _check_program(plan: Masterplan, p: Program) -> list[Problem]:
         )
     rpjmd_keys = plan.rpjmd_keys
     for i, key in enumerate(p.rpjmd):
-        if key not in rpjmd_keys:
+        if valid("rpjmd") and key not in rpjmd_keys:
             out.append(
                 _at(
                     p,
@@ -159,24 +168,16 @@ def _check_program(plan: Masterplan, p: Program) -> list[Problem]:
                 )
             )
     out += _check_years(plan, p)
-    if p.status == "done" and p.progress != 100:
+    expected = {"done": 100, "planned": 0}.get(p.status) if valid("status", "progress") else None
+    if expected is not None and p.progress != expected:
+        label = {"done": "selesai", "planned": "direncanakan"}[p.status]
         out.append(
             _at(
                 p,
                 ("progress",),
                 "progress-mismatch",
-                f"Status `done` (selesai) tetapi progres {p.progress}%.",
-                "Isi `progress: 100`, atau ubah status menjadi `ongoing`.",
-            )
-        )
-    if p.status == "planned" and p.progress != 0:
-        out.append(
-            _at(
-                p,
-                ("progress",),
-                "progress-mismatch",
-                f"Status `planned` (direncanakan) tetapi progres {p.progress}%.",
-                "Isi `progress: 0`, atau ubah status menjadi `ongoing`.",
+                f"Status `{p.status}` ({label}) tetapi progres {p.progress}%.",
+                f"Isi `progress: {expected}`, atau ubah status menjadi `ongoing`.",
             )
         )
     out += _check_content(p)
@@ -190,8 +191,10 @@ def _check_years(plan: Masterplan, p: Program) -> list[Problem]:
     hint = f"Periode rencana induk ({PLAN_FILE}) adalah {span}."
     for key in ("start_year", "end_year"):
         year = getattr(p, key)
-        if not period.start <= year <= period.end:
+        if key not in p.invalid and not period.start <= year <= period.end:
             out.append(_at(p, (key,), "year-out-of-period", f"`{key}` {year} di luar periode {span}.", hint))
+    if p.invalid & {"start_year", "end_year"}:
+        return out  # budget years are checked against the programme's years
     if p.start_year > p.end_year:
         out.append(
             _at(
