@@ -30,6 +30,10 @@ print(json.dumps({"seconds": seconds, "peak_kb": resource.getrusage(resource.RUS
 """
 
 
+class BenchError(Exception):
+    """A benchmark build failed; the message holds the end of its output."""
+
+
 @dataclass(frozen=True)
 class Measure:
     programs: int
@@ -53,7 +57,7 @@ def build_once(config: Path, site: Path) -> tuple[float, float]:
         env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"},
     )
     if result.returncode != 0:
-        raise RuntimeError(f"build of {config} failed:\n{result.stderr[-3000:]}")
+        raise BenchError(f"build {config} gagal:\n{result.stderr[-3000:]}")
     data = json.loads(result.stdout.strip().splitlines()[-1])
     return float(data["seconds"]), data["peak_kb"] / 1024
 
@@ -62,6 +66,7 @@ def plain_config(full: Path, dest: Path) -> Path:
     """A Material-only mkdocs.yml over the same docs: no macros, no overrides, same nav."""
     config = yaml.safe_load(full.read_text(encoding="utf-8"))
     config["plugins"] = ["search"]
+    config.pop("hooks", None)
     config["theme"].pop("custom_dir", None)
     config["docs_dir"] = str(full.parent / "docs")
     config.pop("extra_css", None)

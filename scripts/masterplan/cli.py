@@ -90,7 +90,11 @@ def cmd_bench(args: argparse.Namespace, out: TextIO) -> int:
     situs ini dan dengan Material polos atas halaman yang sama, lalu melaporkan median
     waktu dan memori puncak. Angka dilaporkan, tidak diuji: mesin bersama itu bising.
     """
-    measures = bench.run(args.root, args.programs or [1000], opds=args.opds, repeat=args.repeat)
+    try:
+        measures = bench.run(args.root, args.programs or [1000], opds=args.opds, repeat=args.repeat)
+    except bench.BenchError as err:
+        sys.stderr.write(f"masterplan bench: {err}\n")
+        return EXIT_PROBLEMS
     out.write(bench.report(measures))
     return EXIT_OK
 

@@ -1,23 +1,22 @@
 """Rendering the model into the Markdown/HTML fragments the site shows.
 
 Templates are files under ``templates/``; this module only prepares their context. The
-Jinja environment is sandboxed and autoescapes, so a value written by a contributor
-can never become markup. Contributor values only ever land inside HTML blocks, where
-Markdown does not interpret them, or pass through :func:`md_text` first.
+Jinja environment autoescapes, so a value written by a contributor can never become
+markup; no contributor text is ever used as a template. Contributor values only land
+inside HTML blocks, where Markdown does not interpret them, or pass :func:`md_text`.
 """
 
 from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from jinja2 import FileSystemLoader, StrictUndefined
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from . import fmt, schema
@@ -67,8 +66,36 @@ def inert(body: str) -> str:
     )
 
 
-def environment() -> SandboxedEnvironment:
-    env = SandboxedEnvironment(
+#: A programme page as Markdown: fixed headings (for the table of contents) between slots
+#: that :func:`fill_slots` fills with generated HTML. The site fills them only after
+#: Markdown and search indexing, which then never parse the generated tables: that keeps
+#: a 1,000-programme build close to a plain one.
+PROGRAM_SKELETON = "{facts}\n\n## Anggaran indikatif\n\n{budget}\n\n## Indikator kinerja\n\n{indicators}\n\n"
+
+
+def slot(name: str) -> str:
+    """The placeholder of a slot: an HTML comment, which Markdown passes through as is."""
+    return f"<!-- masterplan:{name} -->"
+
+
+def program_skeleton(body: str) -> str:
+    return (
+        PROGRAM_SKELETON.format(facts=slot("facts"), budget=slot("budget"), indicators=slot("indicators"))
+        + body
+    )
+
+
+def fill_slots(text: str, fragments: dict[str, str]) -> str:
+    """Replace each slot's first placeholder (ours come before any narrative)."""
+    for name, fragment in fragments.items():
+        text = text.replace(slot(name), fragment.strip(), 1)
+    return text
+
+
+def environment() -> Environment:
+    # Our own templates, never contributor text: autoescape protects the values they
+    # print. (The sandbox is for mkdocs-macros, which renders the project's pages.)
+    env = Environment(
         loader=FileSystemLoader(TEMPLATES),
         autoescape=True,
         undefined=StrictUndefined,
@@ -106,9 +133,13 @@ class Views:
     (``"../../../"`` on a programme page), so links work on any host and sub-path.
     """
 
-    def __init__(self, plan: Masterplan):
+    def __init__(self, plan: Masterplan, *, defer: Callable[[str], str] | None = None):
         self.plan = plan
         self.env = environment()
+        # Large generated HTML (tables of many programmes) can be handed to ``defer``,
+        # which returns a placeholder to put in the Markdown instead: the site fills it
+        # in after Markdown and search have run, so they never parse those tables.
+        self.defer = defer or (lambda html: html)
         self._opds = {o.key: o for o in plan.opds}
 
     def opd_name(self, key: str) -> str:
@@ -139,22 +170,28 @@ class Views:
     def program_list(self, programs: Iterable[Program], caption: str, base: str) -> str:
         """A table of programmes with links, status and lead OPD."""
         ordered = sorted(programs, key=program_order)
-        return self._render("program_list.html", base, programs=ordered, caption=caption)
+        return self.defer(self._render("program_list.html", base, programs=ordered, caption=caption))
 
-    def program_page(self, program: Program, base: str, *, safe: bool = True) -> str:
-        """The panel generated from front matter, above the staff's narrative."""
+    def program_fragments(self, program: Program, base: str) -> dict[str, str]:
+        """The HTML generated from a programme's front matter, by :data:`PROGRAM_SKELETON` slot."""
         dimension = self.plan.dimension(program.dimension)
         assert dimension is not None  # the loader only keeps programmes in known folders
-        panel = self._render(
-            "program.md",
-            base,
+        context = dict(
             p=program,
             dimension=dimension,
             element=self.plan.element(program.element),
             # Only the years some indicator has a target for: a column of dashes says nothing.
             years=sorted({year for ind in program.indicators for year in ind.targets}),
         )
-        return panel + "\n" + (program.body if safe else inert(program.body))
+        return {
+            slot: self._render(f"program_{slot}.html", base, **context)
+            for slot in ("facts", "budget", "indicators")
+        }
+
+    def program_page(self, program: Program, base: str, *, safe: bool = True) -> str:
+        """The whole programme page: generated panel above the staff's narrative."""
+        markdown = program_skeleton(program.body if safe else inert(program.body))
+        return fill_slots(markdown, self.program_fragments(program, base))
 
     def dimension_page(
         self, dimension: Dimension, page: DimensionPage | None, base: str, *, safe: bool = True

@@ -8,13 +8,19 @@ means writing another edge against this class, not touching the engine.
 from __future__ import annotations
 
 import html
+import re
 from pathlib import Path
 
 from .loader import DIMENSION_DIR, PROGRAM_DIR
 from .model import Dimension, DimensionPage, Masterplan, Program
 from .problems import Problem
-from .render import Views, inert
+from .render import Views, fill_slots, inert, program_skeleton, slot
 from .validate import Report, check
+
+DEFERRED = re.compile(r"<!-- masterplan:deferred-(\d+) -->")
+
+#: Where a site generator's edge keeps the loaded :class:`Site` in its configuration.
+SITE_KEY = "masterplan_site"
 
 #: Problems that make a narrative unsafe to render as Markdown.
 UNSAFE = {"raw-html", "template-syntax", "unsafe-link"}
@@ -38,6 +44,7 @@ class Site:
     def __init__(self, root: Path):
         self.root = root
         self.report: Report = check(root)
+        self._deferred: list[str] = []
         self._unsafe = {p.file for p in self.report.problems if p.code in UNSAFE}
         plan = self.report.plan
         self._programs: dict[str, Program] = {}
@@ -61,8 +68,13 @@ class Site:
     @property
     def views(self) -> Views:
         if not hasattr(self, "_views"):
-            self._views = Views(self.plan)
+            self._views = Views(self.plan, defer=self.defer)
         return self._views
+
+    def defer(self, html: str) -> str:
+        """Keep ``html`` aside and return the placeholder :meth:`page_html` replaces."""
+        self._deferred.append(html)
+        return "\n" + slot(f"deferred-{len(self._deferred) - 1}") + "\n"
 
     def page_markdown(self, src: str, markdown: str, url: str) -> str:
         """The Markdown to build for the docs file ``src`` (``docs/...``) at ``url``."""
@@ -71,11 +83,21 @@ class Site:
         base = base_of(url)
         safe = src not in self._unsafe
         if src in self._programs:
-            return self.views.program_page(self._programs[src], base, safe=safe)
+            program = self._programs[src]
+            return program_skeleton(program.body if safe else inert(program.body))
         if src in self._dimensions:
             dimension, page = self._dimensions[src]
             return self.views.dimension_page(dimension, page, base, safe=safe)
         return self._broken_page(src, markdown)
+
+    def page_html(self, src: str, html: str, url: str) -> str:
+        """The final HTML of a page, with the generated fragments in their slots."""
+        program = self._programs.get(src)
+        if program is not None:
+            html = fill_slots(html, self.views.program_fragments(program, base_of(url)))
+        if "<!-- masterplan:deferred-" not in html:
+            return html
+        return DEFERRED.sub(lambda m: self._deferred[int(m.group(1))], html)
 
     def page_title(self, src: str) -> str:
         """HTML-escaped title of a contributor page (themes print titles unescaped)."""

@@ -1,0 +1,89 @@
+"""The MkDocs edge, part two: hooks that feed every page through the engine.
+
+Registered in mkdocs.yml under ``hooks:``; MkDocs runs them after the plugins, so
+mkdocs-macros has already created its Jinja environment and rendered the project's
+own pages when these run. Only this folder knows about MkDocs and Material.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from jinja2.sandbox import SandboxedEnvironment
+from mkdocs.exceptions import PluginError
+
+from masterplan.site import SITE_KEY, Site, is_contributor_page
+
+log = logging.getLogger("mkdocs.plugins.masterplan")
+
+
+def on_config(config: Any) -> Any:
+    """Load the plan once per build and report its problems (``--strict`` fails on them)."""
+    site = Site(Path(config.config_file_path).parent)
+    for p in site.problems:
+        hint = f" Perbaikan: {p.hint}" if p.hint else ""
+        log.warning(f"{p.where}: [{p.code}] {p.key + ': ' if p.key else ''}{p.message}{hint}")
+    if site.report.plan is None:
+        raise PluginError(
+            "Data rencana induk (data/*.yml) tidak dapat dibaca; perbaiki masalah di atas. "
+            "Jalankan `masterplan validate` untuk daftar lengkapnya."
+        )
+    config[SITE_KEY] = site
+    config.extra["illustration"] = site.plan.info.illustration
+    config.extra["region"] = site.plan.info.region
+    _sandbox(config.plugins["macros"])
+    return config
+
+
+def on_page_markdown(markdown: str, page: Any, config: Any, **_: Any) -> str:
+    """Staff pages: the generated skeleton around their narrative; nothing else of theirs."""
+    site: Site = config[SITE_KEY]
+    src = _src(page, config)
+    if not is_contributor_page(src):
+        return markdown
+    # The theme reads page.meta (title, description, template, hide...) and prints it
+    # unescaped: a staff page's front matter must not reach it, only what we derive.
+    title = site.page_title(src)
+    page.meta.clear()
+    page.meta.update(title=title)
+    page.title = title
+    description = site.page_description(src)
+    if description is not None:
+        page.meta["description"] = description
+    return site.page_markdown(src, markdown, page.url)
+
+
+def on_post_page(output: str, page: Any, config: Any) -> str:
+    """Fill the slots of generated HTML, after Markdown and search have seen the page."""
+    site: Site = config[SITE_KEY]
+    return site.page_html(_src(page, config), output, page.url)
+
+
+def _src(page: Any, config: Any) -> str:
+    """Path of the page's file relative to the repository, e.g. ``docs/index.md``."""
+    root = Path(config.config_file_path).parent
+    if page.file.abs_src_path is None:
+        return ""
+    return Path(page.file.abs_src_path).relative_to(root).as_posix()
+
+
+def _sandbox(macros: Any) -> None:
+    # mkdocs-macros builds a plain Jinja Environment in its on_config and offers no option
+    # for a sandbox; replace it with an equivalent sandboxed one before any page renders.
+    plain = macros.env
+    sandbox = SandboxedEnvironment(
+        loader=plain.loader,
+        undefined=plain.undefined,
+        block_start_string=plain.block_start_string,
+        block_end_string=plain.block_end_string,
+        variable_start_string=plain.variable_start_string,
+        variable_end_string=plain.variable_end_string,
+        comment_start_string=plain.comment_start_string,
+        comment_end_string=plain.comment_end_string,
+    )
+    sandbox.globals.update(plain.globals)
+    sandbox.filters.update(plain.filters)
+    sandbox.tests.update(plain.tests)
+    macros._env = sandbox

@@ -1,0 +1,177 @@
+"""Cross-cutting figures computed from the model: matrices, budgets, roadmap, progress.
+
+Everything here is plain data built from one loaded :class:`Masterplan`; the templates
+only lay it out. Totals are computed once and reconcile by construction (a table's row
+totals and column totals are sums of the same cells), and tests assert that they do.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from .model import BudgetLine, Masterplan, Opd, Program
+
+#: Statuses counted as "berjalan": implementation has started or is complete.
+RUNNING = ("ongoing", "done")
+
+
+@dataclass
+class Roles:
+    """Programmes in which one OPD takes part, split by role."""
+
+    lead: list[Program] = field(default_factory=list)
+    support: list[Program] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.lead) + len(self.support)
+
+
+@dataclass(frozen=True)
+class Table:
+    """A two-way sum table with its margins; cells default to 0."""
+
+    rows: list[str]
+    columns: list[str]
+    cells: dict[tuple[str, str], int]
+
+    def cell(self, row: str, column: str) -> int:
+        return self.cells.get((row, column), 0)
+
+    def row_total(self, row: str) -> int:
+        return sum(self.cell(row, c) for c in self.columns)
+
+    def column_total(self, column: str) -> int:
+        return sum(self.cell(r, column) for r in self.rows)
+
+    @property
+    def total(self) -> int:
+        return sum(self.cells.values())
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Status counts of a group of programmes."""
+
+    programs: list[Program]
+
+    @property
+    def total(self) -> int:
+        return len(self.programs)
+
+    def count(self, status: str) -> int:
+        return sum(1 for p in self.programs if p.status == status)
+
+    @property
+    def running(self) -> int:
+        return sum(1 for p in self.programs if p.status in RUNNING)
+
+    @property
+    def delayed(self) -> list[Program]:
+        return [p for p in self.programs if p.status == "delayed"]
+
+
+class Figures:
+    """All aggregates of one plan, each computed on first use and then kept."""
+
+    def __init__(self, plan: Masterplan):
+        self.plan = plan
+        self._roles: dict[str, dict[str, Roles]] | None = None
+
+    @property
+    def roles(self) -> dict[str, dict[str, Roles]]:
+        """OPD key -> dimension key -> the programmes it leads and supports there."""
+        if self._roles is None:
+            table: dict[str, dict[str, Roles]] = {
+                o.key: {d.key: Roles() for d in self.plan.dimensions} for o in self.plan.opds
+            }
+            for p in self.plan.programs:
+                if p.lead in table:
+                    table[p.lead][p.dimension].lead.append(p)
+                for key in p.support:
+                    if key in table:
+                        table[key][p.dimension].support.append(p)
+            self._roles = table
+        return self._roles
+
+    def opd_roles(self, opd: str) -> Roles:
+        """Every programme an OPD leads or supports, over all dimensions."""
+        out = Roles()
+        for roles in self.roles.get(opd, {}).values():
+            out.lead += roles.lead
+            out.support += roles.support
+        return out
+
+    def opds_in(self, dimension: str) -> list[Opd]:
+        """OPDs taking part in a dimension, in data order."""
+        return [o for o in self.plan.opds if self.roles[o.key][dimension].count]
+
+    def budget(
+        self,
+        rows: Callable[[Program, BudgetLine], str],
+        columns: Callable[[Program, BudgetLine], str],
+        *,
+        row_order: Iterable[str],
+        column_order: Iterable[str],
+        programs: Iterable[Program] | None = None,
+    ) -> Table:
+        """Sum budget lines into a table keyed by two functions of (programme, line)."""
+        cells: dict[tuple[str, str], int] = defaultdict(int)
+        for p in self.plan.programs if programs is None else programs:
+            for line in p.budget:
+                cells[rows(p, line), columns(p, line)] += line.amount
+        return Table(rows=list(row_order), columns=list(column_order), cells=dict(cells))
+
+    @property
+    def years(self) -> list[str]:
+        return [str(y) for y in self.plan.info.period.years]
+
+    @property
+    def sources(self) -> list[str]:
+        """Funding sources that occur in the plan, in the contract's order."""
+        used = {line.source for p in self.plan.programs for line in p.budget}
+        return [s for s in ("APBD", "APBN", "DAK", "CSR", "KPBU", "hibah", "swasta", "desa") if s in used]
+
+    def budget_dimension_year(self) -> Table:
+        return self.budget(
+            lambda p, _: p.dimension,
+            lambda _, line: str(line.year),
+            row_order=[d.key for d in self.plan.dimensions],
+            column_order=self.years,
+        )
+
+    def budget_source_year(self, programs: Iterable[Program] | None = None) -> Table:
+        return self.budget(
+            lambda _, line: line.source,
+            lambda _, line: str(line.year),
+            row_order=self.sources,
+            column_order=self.years,
+            programs=programs,
+        )
+
+    def budget_opd_year(self) -> Table:
+        """Budget of the programmes each OPD leads (the lead answers for the budget)."""
+        return self.budget(
+            lambda p, _: p.lead,
+            lambda _, line: str(line.year),
+            row_order=[o.key for o in self.plan.opds],
+            column_order=self.years,
+        )
+
+    def progress(self, dimension: str | None = None) -> Progress:
+        programs = self.plan.programs if dimension is None else self.plan.programs_of(dimension)
+        return Progress(programs)
+
+    def rpjmd_alignment(self) -> list[tuple[str, str, str, list[Program]]]:
+        """(mission name, key, name, programmes) for every RPJMD mission and goal."""
+        served: dict[str, list[Program]] = defaultdict(list)
+        for p in self.plan.programs:
+            for key in p.rpjmd:
+                served[key].append(p)
+        rows = []
+        for mission in self.plan.rpjmd:
+            rows.append((mission.name, mission.key, mission.name, served.get(mission.key, [])))
+            rows += [(mission.name, g.key, g.name, served.get(g.key, [])) for g in mission.goals]
+        return rows
