@@ -13,6 +13,7 @@ from typing import Any
 
 from jinja2.sandbox import SandboxedEnvironment
 from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File
 
 from masterplan.site import SITE_KEY, Site, is_contributor_page
 
@@ -37,11 +38,19 @@ def on_config(config: Any) -> Any:
     return config
 
 
+def on_files(files: Any, config: Any) -> Any:
+    """Add the pages that exist only in the build: one per OPD in data/opd.yml."""
+    site: Site = config[SITE_KEY]
+    for rel in site.generated_pages():
+        files.append(File.generated(config, rel, content=""))
+    return files
+
+
 def on_page_markdown(markdown: str, page: Any, config: Any, **_: Any) -> str:
     """Staff pages: the generated skeleton around their narrative; nothing else of theirs."""
     site: Site = config[SITE_KEY]
     src = _src(page, config)
-    if not is_contributor_page(src):
+    if not (is_contributor_page(src) or site.is_generated(src)):
         return markdown
     # The theme reads page.meta (title, description, template, hide...) and prints it
     # unescaped: a staff page's front matter must not reach it, only what we derive.
@@ -62,11 +71,10 @@ def on_post_page(output: str, page: Any, config: Any) -> str:
 
 
 def _src(page: Any, config: Any) -> str:
-    """Path of the page's file relative to the repository, e.g. ``docs/index.md``."""
+    """Path of the page relative to the repository, e.g. ``docs/index.md`` (also for
+    generated pages, which have no file)."""
     root = Path(config.config_file_path).parent
-    if page.file.abs_src_path is None:
-        return ""
-    return Path(page.file.abs_src_path).relative_to(root).as_posix()
+    return str((Path(config.docs_dir) / page.file.src_uri).relative_to(root).as_posix())
 
 
 def _sandbox(macros: Any) -> None:

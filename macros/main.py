@@ -27,7 +27,8 @@ from masterplan.model import (
     RpjmdMission,
 )
 from masterplan.problems import CATALOGUE
-from masterplan.site import SITE_KEY, Site, is_contributor_page
+from masterplan.render import Views
+from masterplan.site import SITE_KEY, Site, base_of, is_contributor_page
 
 #: Schemas the contributor guide documents, by the name its macro call uses.
 GUIDE_SCHEMAS: dict[str, type] = {
@@ -58,7 +59,22 @@ def define_env(env: Any) -> None:
     env.macro(lambda: site().views.home(), "beranda")
     env.macro(lambda: site().views.governance(), "tata_kelola")
     env.macro(lambda: site().views.dimension_cards(), "daftar_dimensi")
-    env.macro(lambda: site().views.all_programs(base="../"), "daftar_program")
+
+    def base() -> str:
+        return base_of(env.page.url)
+
+    def views() -> Views:
+        return site().views
+
+    env.macro(lambda: views().catalogue(base()), "katalog")
+    env.macro(lambda: views().matrices(base()), "matriks")
+    env.macro(lambda: views().roadmap(base()), "peta_jalan")
+    env.macro(lambda: views().roadmap(base(), quick_wins=True), "peta_jalan_quick_win")
+    env.macro(lambda: views().program_list(views().quick_wins, "Quick win", base()), "daftar_quick_win")
+    env.macro(lambda: views().budget(base()), "anggaran")
+    env.macro(lambda: views().progress(base()), "progres")
+    env.macro(lambda: views().rpjmd(base()), "keselarasan_rpjmd")
+    env.macro(lambda: views().opd_index(base()), "daftar_opd")
     env.macro(lambda name: site().views.schema_table(GUIDE_SCHEMAS[name]), "tabel_isian")
     env.macro(lambda: site().views.problem_codes(CATALOGUE), "kode_masalah")
 

@@ -15,6 +15,7 @@ from masterplan import fmt
 from masterplan.loader import load_plan
 from masterplan.model import Masterplan
 from masterplan.render import page_url
+from masterplan.synth import copy_site_files, write_plan
 
 
 @pytest.fixture(scope="module")
@@ -150,3 +151,32 @@ def test_undefined_names_in_project_pages_fail_the_build(site_repo: Path) -> Non
         "---\nrender_macros: true\n---\n{{ tidak_ada() }}\n", encoding="utf-8"
     )
     assert build_site(site_repo).returncode != 0
+
+
+def test_every_opd_gets_a_page_even_without_programmes(site_repo: Path) -> None:
+    result = build_site(site_repo)
+    assert result.returncode == 0, result.stderr
+    site = site_repo / "site"
+    for key in ("diskominfo", "dishub", "dinsos", "bappeda", "dlh"):
+        assert (site / "opd" / key / "index.html").is_file(), key
+    dlh = read(site, "opd/dlh")
+    assert "<title>DLH: Dinas Lingkungan Hidup" in dlh
+    assert "belum tercantum sebagai pengampu maupun pendukung program mana pun" in dlh
+    matrix = read(site, "matriks")
+    assert 'href="../opd/dlh/"' in matrix
+
+
+def test_a_300_programme_plan_builds_with_every_view(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    copy_site_files(ROOT, repo)
+    write_plan(ROOT, repo, programs=300, opds=25)
+    result = build_site(repo)
+    assert result.returncode == 0, result.stderr
+    site = repo / "site"
+    catalogue = read(site, "program")
+    assert catalogue.count("<tr data-dimension=") == 300
+    assert len(list((site / "program").glob("*/*/index.html"))) == 300
+    assert len(list((site / "opd").glob("*/index.html"))) == 25
+    roadmap = read(site, "peta-jalan")
+    assert roadmap.count('<th scope="row"><a href=') == 300
+    assert "masterplan:" not in catalogue + roadmap  # every slot was filled

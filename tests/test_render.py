@@ -39,10 +39,6 @@ def test_home_golden(plan_repo: Path, golden) -> None:  # type: ignore[no-untype
     golden("home.md", Views(loaded(plan_repo)).home())
 
 
-def test_all_programs_golden(plan_repo: Path, golden) -> None:  # type: ignore[no-untyped-def]
-    golden("all_programs.md", Views(loaded(plan_repo)).all_programs("../"))
-
-
 def test_governance_golden(plan_repo: Path, golden) -> None:  # type: ignore[no-untyped-def]
     golden("governance.md", Views(loaded(plan_repo)).governance())
 

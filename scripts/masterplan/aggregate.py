@@ -164,14 +164,36 @@ class Figures:
         programs = self.plan.programs if dimension is None else self.plan.programs_of(dimension)
         return Progress(programs)
 
-    def rpjmd_alignment(self) -> list[tuple[str, str, str, list[Program]]]:
-        """(mission name, key, name, programmes) for every RPJMD mission and goal."""
+    def rpjmd_alignment(self) -> list[Alignment]:
+        """Every RPJMD mission and goal with the programmes that name it.
+
+        A goal no programme names is a gap; a mission is a gap only when neither it nor
+        any of its goals is named.
+        """
         served: dict[str, list[Program]] = defaultdict(list)
         for p in self.plan.programs:
             for key in p.rpjmd:
                 served[key].append(p)
         rows = []
         for mission in self.plan.rpjmd:
-            rows.append((mission.name, mission.key, mission.name, served.get(mission.key, [])))
-            rows += [(mission.name, g.key, g.name, served.get(g.key, [])) for g in mission.goals]
+            goals = [Alignment(g.key, g.name, False, served.get(g.key, [])) for g in mission.goals]
+            direct = served.get(mission.key, [])
+            gap = not direct and all(not g.programs for g in goals)
+            rows.append(Alignment(mission.key, mission.name, True, direct, gap_override=gap))
+            rows += goals
         return rows
+
+
+@dataclass(frozen=True)
+class Alignment:
+    """One row of the RPJMD alignment: a mission or goal and the programmes naming it."""
+
+    key: str
+    name: str
+    is_mission: bool
+    programs: list[Program]
+    gap_override: bool | None = None
+
+    @property
+    def gap(self) -> bool:
+        return self.gap_override if self.gap_override is not None else not self.programs

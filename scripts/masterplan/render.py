@@ -19,8 +19,9 @@ from urllib.parse import quote
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from . import fmt, schema
-from .model import PREFIXES, Dimension, DimensionPage, Masterplan, Program
+from . import charts, fmt, schema
+from .aggregate import Figures, Table
+from .model import PREFIXES, Dimension, DimensionPage, Masterplan, Opd, Program
 
 TEMPLATES = Path(__file__).parent / "templates"
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
@@ -122,6 +123,7 @@ def environment() -> Environment:
         SWOT=fmt.SWOT,
         page_url=page_url,
         dimension_url=dimension_url,
+        percent=fmt.percent,
     )
     return env
 
@@ -160,12 +162,178 @@ class Views:
             rpjmd_name=self.plan.rpjmd_name,
             program_list=lambda programs, caption: Markup(self.program_list(programs, caption, base)),
             dimension_cards=lambda: Markup(self.dimension_cards(base)),
+            opd_roles=self.figures.opd_roles,
+            roadmap_of=lambda key: Markup(self.roadmap(base, dimension=key)),
             **context,
         )
 
     @cached_property
     def quick_wins(self) -> list[Program]:
         return [p for p in self.plan.programs if p.quick_win]
+
+    @cached_property
+    def figures(self) -> Figures:
+        return Figures(self.plan)
+
+    @cached_property
+    def names(self) -> dict[str, dict[str, str]]:
+        """Display names by key: dimensions, elements and OPDs."""
+        return {
+            "dimension": {d.key: d.name_en for d in self.plan.dimensions},
+            "element": {e.key: e.name for d in self.plan.dimensions for e in d.elements},
+            "opd": {o.key: o.short for o in self.plan.opds},
+        }
+
+    def sum_table(
+        self, table: Table, table_id: str, caption: str, row_title: str, row_labels: dict[str, str]
+    ) -> Markup:
+        """A two-way rupiah table with row and column totals."""
+        return Markup(
+            self._render(
+                "sum_table.html",
+                "",
+                table=table,
+                table_id=table_id,
+                caption=caption,
+                row_title=row_title,
+                row_labels=row_labels,
+            )
+        )
+
+    def catalogue(self, base: str) -> str:
+        """Every programme in one sortable, filterable table (complete without JavaScript)."""
+        programs = sorted(self.plan.programs, key=program_order)
+        return self.defer(
+            self._render(
+                "catalogue.html",
+                base,
+                programs=programs,
+                total=self.plan.total_budget,
+                dimension_names=self.names["dimension"],
+                element_names=self.names["element"],
+            )
+        )
+
+    def matrix_opd_dimension(self, base: str) -> str:
+        """OPD x dimension: how many programmes each OPD leads and supports."""
+        return self.defer(
+            self._render("matrix_opd_dimension.html", base, opds=self.plan.opds, roles=self.figures.roles)
+        )
+
+    def matrix_dimension(self, dimension: Dimension, base: str) -> str:
+        """OPD x programme of one dimension, with L (lead) and S (support) marks."""
+        programs = sorted(self.plan.programs_of(dimension.key), key=program_order)
+        opds = self.figures.opds_in(dimension.key)
+        return self.defer(
+            self._render("matrix_dimension.html", base, d=dimension, programs=programs, opds=opds)
+        )
+
+    def matrices(self, base: str) -> str:
+        """All matrices: OPD x dimension, then OPD x programme per dimension."""
+        parts = ["## OPD × dimensi\n", self.matrix_opd_dimension(base)]
+        for d in self.plan.dimensions:
+            parts += [f"\n## {md_text(d.name_en)}: OPD × program\n", self.matrix_dimension(d, base)]
+        return "\n".join(parts)
+
+    def roadmap(self, base: str, *, dimension: str | None = None, quick_wins: bool = False) -> str:
+        """Programmes x years of the plan, grouped by dimension, quick wins marked."""
+        groups = []
+        for d in self.plan.dimensions:
+            if dimension is not None and d.key != dimension:
+                continue
+            programs = [p for p in self.plan.programs_of(d.key) if p.quick_win or not quick_wins]
+            if programs:
+                groups.append((d, sorted(programs, key=program_order)))
+        what = "quick win" if quick_wins else "program"
+        caption = f"Peta jalan {what} {self.plan.info.period.start}–{self.plan.info.period.end}"
+        if dimension is not None and groups:
+            caption += f", dimensi {groups[0][0].name_en}"
+        return self.defer(
+            self._render(
+                "roadmap.html", base, groups=groups, years=self.plan.info.period.years, caption=caption
+            )
+        )
+
+    def budget(self, base: str) -> str:
+        """Budget totals by dimension, year, funding source and lead OPD, with charts."""
+        f = self.figures
+        dims, sources = f.budget_dimension_year(), f.budget_source_year()
+        names = self.names
+        return self.defer(
+            self._render(
+                "budget.html",
+                base,
+                dims=dims,
+                sources=sources,
+                opds=f.budget_opd_year(),
+                dimension_names=names["dimension"],
+                opd_names=names["opd"],
+                sum_table=self.sum_table,
+                chart_dimensions=charts.bar_chart(
+                    [(names["dimension"][r], dims.row_total(r)) for r in dims.rows],
+                    title="Anggaran indikatif per dimensi",
+                    describedby="anggaran-dimensi",
+                    value_text=lambda v: fmt.rupiah_words(int(v)),
+                ),
+                chart_years=charts.bar_chart(
+                    [(c, dims.column_total(c)) for c in dims.columns],
+                    title="Anggaran indikatif per tahun",
+                    describedby="anggaran-dimensi",
+                    value_text=lambda v: fmt.rupiah_words(int(v)),
+                ),
+                chart_sources=charts.bar_chart(
+                    [(r, sources.row_total(r)) for r in sources.rows],
+                    title="Anggaran indikatif per sumber dana",
+                    describedby="anggaran-sumber",
+                    value_text=lambda v: fmt.rupiah_words(int(v)),
+                ),
+            )
+        )
+
+    def progress(self, base: str) -> str:
+        """Status counts and the share of running programmes, per dimension."""
+        rows = [(d, self.figures.progress(d.key)) for d in self.plan.dimensions]
+        chart = charts.stacked_chart(
+            [(d.name_en, {k: prog.count(k) for k in fmt.STATUS}) for d, prog in rows],
+            order=list(charts.STATUS_COLOURS),
+            labels=fmt.STATUS,
+            title="Sebaran status program per dimensi",
+            describedby="progres-dimensi",
+        )
+        return self.defer(
+            self._render("progress.html", base, rows=rows, whole=self.figures.progress(), chart=chart)
+        )
+
+    def rpjmd(self, base: str) -> str:
+        """Each RPJMD mission and goal with the programmes that serve it, gaps marked."""
+        rows = self.figures.rpjmd_alignment()
+        goals = [row for row in rows if not row.is_mission]
+        served = sum(1 for row in goals if not row.gap)
+        return self.defer(self._render("rpjmd.html", base, rows=rows, goals=len(goals), served=served))
+
+    def opd_index(self, base: str) -> str:
+        """All OPDs with how many programmes they lead and support."""
+        return self.defer(self._render("opd_index.html", base))
+
+    def opd_page(self, opd: Opd, base: str) -> str:
+        """The generated page of one OPD."""
+        f = self.figures
+        roles = f.opd_roles(opd.key)
+        partners: dict[tuple[str, str], list[str]] = {}
+        for p in sorted(roles.lead + roles.support, key=program_order):
+            for partner in p.partners:
+                partners.setdefault((partner.name, partner.kind), []).append(p.id)
+        return self._render(
+            "opd_page.md",
+            base,
+            opd=opd,
+            roles=roles,
+            by_dimension=f.roles[opd.key],
+            dimensions_involved=sum(1 for r in f.roles[opd.key].values() if r.count),
+            budget=f.budget_source_year(roles.lead),
+            partners=[(name, kind, ids) for (name, kind), ids in partners.items()],
+            sum_table=self.sum_table,
+        )
 
     def program_list(self, programs: Iterable[Program], caption: str, base: str) -> str:
         """A table of programmes with links, status and lead OPD."""
@@ -219,10 +387,6 @@ class Views:
     def dimension_cards(self, base: str = "") -> str:
         """The six dimensions as cards with their programme count and budget."""
         return self._render("dimension_cards.html", base)
-
-    def all_programs(self, base: str) -> str:
-        """Every programme, grouped by dimension."""
-        return self._render("all_programs.md", base)
 
     def schema_table(self, cls: type) -> str:
         """The fields of one schema, for the contributor guide."""

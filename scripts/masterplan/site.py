@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 from .loader import DIMENSION_DIR, PROGRAM_DIR
-from .model import Dimension, DimensionPage, Masterplan, Program
+from .model import Dimension, DimensionPage, Masterplan, Opd, Program
 from .problems import Problem
 from .render import Views, fill_slots, inert, program_skeleton, slot
 from .validate import Report, check
@@ -47,9 +47,11 @@ class Site:
         self._deferred: list[str] = []
         self._unsafe = {p.file for p in self.report.problems if p.code in UNSAFE}
         plan = self.report.plan
+        self._opd_pages: dict[str, Opd] = {}
         self._programs: dict[str, Program] = {}
         self._dimensions: dict[str, tuple[Dimension, DimensionPage]] = {}
         if plan is not None:
+            self._opd_pages = {f"docs/opd/{o.key}.md": o for o in plan.opds}
             self._programs = {p.path: p for p in plan.programs}
             self._dimensions = {
                 plan.pages[d.key].path: (d, plan.pages[d.key]) for d in plan.dimensions if d.key in plan.pages
@@ -76,11 +78,20 @@ class Site:
         self._deferred.append(html)
         return "\n" + slot(f"deferred-{len(self._deferred) - 1}") + "\n"
 
+    def generated_pages(self) -> list[str]:
+        """Pages that exist only in the build (one per OPD), as paths below ``docs/``."""
+        return [f"opd/{o.key}.md" for o in self.plan.opds]
+
+    def is_generated(self, src: str) -> bool:
+        return src in self._opd_pages
+
     def page_markdown(self, src: str, markdown: str, url: str) -> str:
         """The Markdown to build for the docs file ``src`` (``docs/...``) at ``url``."""
+        base = base_of(url)
+        if src in self._opd_pages:
+            return self.views.opd_page(self._opd_pages[src], base)
         if not is_contributor_page(src):
             return markdown
-        base = base_of(url)
         safe = src not in self._unsafe
         if src in self._programs:
             program = self._programs[src]
@@ -107,6 +118,9 @@ class Site:
         if src in self._dimensions:
             dimension, _ = self._dimensions[src]
             return html.escape(f"{dimension.name_en}: {dimension.name}")
+        if src in self._opd_pages:
+            opd = self._opd_pages[src]
+            return html.escape(f"{opd.short}: {opd.name}")
         return "Halaman bermasalah"
 
     def page_description(self, src: str) -> str | None:

@@ -14,17 +14,8 @@ import yaml
 
 from .model import PREFIXES
 
-#: The project's own site files copied next to a synthetic plan so that it builds.
-SITE_FILES = (
-    "mkdocs.yml",
-    "macros",
-    "docs/index.md",
-    "docs/tentang.md",
-    "docs/dimensi/index.md",
-    "docs/program/index.md",
-    "docs/panduan",
-    "docs/assets",
-)
+#: Folders of docs/ whose subfolders hold the plan itself (contributor pages).
+PLAN_FOLDERS = ("dimensi", "program")
 SOURCES = ("APBD", "APBN", "DAK", "CSR", "KPBU", "hibah", "swasta", "desa")
 STATUSES = ("planned", "ongoing", "ongoing", "done", "delayed", "cancelled")
 HORIZONS = ("quick-win", "short", "medium", "long")
@@ -35,14 +26,23 @@ WORDS = (
 
 
 def copy_site_files(source_root: Path, dest: Path) -> None:
-    """Copy the project's mkdocs.yml, edge and own pages from ``source_root``."""
-    for rel in SITE_FILES:
-        src, dst = source_root / rel, dest / rel
-        dst.parent.mkdir(parents=True, exist_ok=True)
-        if src.is_dir():
-            shutil.copytree(src, dst, dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(src, dst)
+    """Copy the project's mkdocs.yml, edge and own pages (not the plan) from ``source_root``."""
+    dest.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(source_root / "mkdocs.yml", dest / "mkdocs.yml")
+    shutil.copytree(
+        source_root / "macros",
+        dest / "macros",
+        dirs_exist_ok=True,
+        ignore=shutil.ignore_patterns("__pycache__"),
+    )
+    docs = source_root / "docs"
+    for path in docs.rglob("*"):
+        rel = path.relative_to(docs)
+        if path.is_dir() or (rel.parts[0] in PLAN_FOLDERS and len(rel.parts) > 2):
+            continue
+        target = dest / "docs" / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, target)
 
 
 def write_plan(source_root: Path, dest: Path, *, programs: int, opds: int, seed: int = 1) -> None:
