@@ -46,6 +46,16 @@ def on_files(files: Any, config: Any) -> Any:
     return files
 
 
+def on_page_read_source(page: Any, config: Any) -> str | None:
+    """Staff pages: hand MkDocs the narrative the engine already read, without front matter.
+
+    MkDocs would otherwise parse every programme's YAML a second time, with the slow
+    pure-Python parser, only for on_page_markdown to replace the result.
+    """
+    site: Site = config[SITE_KEY]
+    return site.page_source(_src(page, config))
+
+
 def on_page_markdown(markdown: str, page: Any, config: Any, **_: Any) -> str:
     """Staff pages: the generated skeleton around their narrative; nothing else of theirs."""
     site: Site = config[SITE_KEY]

@@ -85,6 +85,15 @@ class Site:
     def is_generated(self, src: str) -> bool:
         return src in self._opd_pages
 
+    def page_source(self, src: str) -> str | None:
+        """The narrative of a loaded staff page (its file without front matter), if any."""
+        program = self._programs.get(src)
+        if program is not None:
+            return program.body
+        if src in self._dimensions:
+            return self._dimensions[src][1].body
+        return None
+
     def page_markdown(self, src: str, markdown: str, url: str) -> str:
         """The Markdown to build for the docs file ``src`` (``docs/...``) at ``url``."""
         base = base_of(url)
