@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn, TextIO
 
-from . import bench
+from . import bench, scaffold
 from .problems import Problem
 from .validate import Report, check
 
@@ -48,13 +48,18 @@ def cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK if report.ok else EXIT_PROBLEMS
 
 
-def write_text(report: Report, out: TextIO) -> None:
-    """The human report: one block a problem, then a summary line."""
-    for p in report.problems:
+def write_problems(problems: list[Problem], out: TextIO) -> None:
+    """One block a problem: where, code, key, message, then the fix."""
+    for p in problems:
         key = f" {p.key}:" if p.key else ""
         out.write(f"{p.where}: [{p.code}]{key} {p.message}\n")
         if p.hint:
             out.write(f"  Perbaikan: {p.hint}\n")
+
+
+def write_text(report: Report, out: TextIO) -> None:
+    """The human report: one block a problem, then a summary line."""
+    write_problems(report.problems, out)
     if report.problems:
         files = len({p.file for p in report.problems})
         out.write(f"\n{len(report.problems)} masalah di {files} berkas ({report.files} berkas diperiksa).\n")
@@ -99,7 +104,37 @@ def cmd_bench(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"validate": cmd_validate, "bench": cmd_bench}
+def cmd_new(args: argparse.Namespace, out: TextIO) -> int:
+    """Buat halaman program atau OPD baru dari templat, tanpa menimpa berkas apa pun.
+
+    Contoh: masterplan new program --dimension living --element kesehatan --lead dinkes \\
+                --title "Layanan Ambulans Desa" --support dinsos
+            masterplan new opd --key dlh --name "Dinas Lingkungan Hidup" --short DLH
+
+    Program baru mendapat kode berikutnya yang belum dipakai di dimensinya; path
+    berkasnya dicetak. Kunci yang tidak dikenal ditolak dengan pesan validator.
+    """
+    try:
+        if args.kind == "program":
+            request = scaffold.NewProgram(
+                dimension=args.dimension,
+                element=args.element,
+                lead=args.lead,
+                title=args.title,
+                support=tuple(args.support or ()),
+            )
+            path = scaffold.new_program(args.root, request)
+            out.write(f"{path.relative_to(args.root).as_posix()}\n")
+        else:
+            scaffold.new_opd(args.root, key=args.key, name=args.name, short=args.short)
+            out.write(f"OPD `{args.key}` ditambahkan ke data/opd.yml.\n")
+    except scaffold.ScaffoldError as err:
+        write_problems(err.problems, out)
+        return EXIT_PROBLEMS
+    return EXIT_OK
+
+
+COMMANDS = {"validate": cmd_validate, "new": cmd_new, "bench": cmd_bench}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -119,8 +154,23 @@ def build_parser() -> argparse.ArgumentParser:
             default=None,
             help="folder repositori (bawaan: dicari dari folder saat ini ke atas)",
         )
+        if name == "new":
+            kinds = cmd.add_subparsers(dest="kind", required=True, parser_class=_Parser)
+            program = kinds.add_parser("program", help="halaman program baru")
+            program.add_argument("--dimension", required=True, help="kunci dimensi, mis. living")
+            program.add_argument("--element", required=True, help="kunci elemen dimensi itu")
+            program.add_argument("--lead", required=True, help="kunci OPD pengampu")
+            program.add_argument("--title", required=True, help="judul program")
+            program.add_argument("--support", action="append", help="kunci OPD pendukung (berulang)")
+            opd = kinds.add_parser("opd", help="OPD baru di data/opd.yml")
+            opd.add_argument("--key", required=True, help="kunci OPD, mis. dinkes")
+            opd.add_argument("--name", required=True, help="nama lengkap OPD")
+            opd.add_argument("--short", required=True, help="singkatan OPD")
+            for kind in (program, opd):
+                # SUPPRESS: without the flag, keep the value given before the sub-command.
+                kind.add_argument("--root", type=Path, default=argparse.SUPPRESS, help=argparse.SUPPRESS)
         if name == "bench":
-            cmd.add_argument("--programs", type=int, action="append", help="jumlah program (boleh berulang)")
+            cmd.add_argument("--programs", type=int, action="append", help="jumlah program (berulang)")
             cmd.add_argument("--opds", type=int, default=40, help="jumlah OPD (bawaan 40)")
             cmd.add_argument("--repeat", type=int, default=3, help="ulangan per ukuran (bawaan 3)")
         if name == "validate":

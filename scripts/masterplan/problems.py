@@ -39,7 +39,11 @@ CATALOGUE: dict[str, str] = {
     "raw-html": "HTML mentah tidak diizinkan di halaman kontributor.",
     "template-syntax": "Sintaks templat (`{{`, `{%`, `{#`, `render_macros`) tidak diizinkan.",
     "unsafe-link": "Tautan dengan skema berbahaya atau gambar dari host lain.",
+    "file-exists": "Berkas yang akan dibuat sudah ada (perintah `masterplan new` tidak menimpa).",
 }
+
+#: Codes only the commands report (never the validator), so no validation case has them.
+COMMAND_ONLY = {"file-exists"}
 
 
 @dataclass(frozen=True, order=True)
