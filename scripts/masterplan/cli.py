@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn, TextIO
 
-from . import bench, scaffold
+from . import bench, plandiff, scaffold
 from .problems import Problem
 from .validate import Report, check
 
@@ -134,7 +134,25 @@ def cmd_new(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"validate": cmd_validate, "new": cmd_new, "bench": cmd_bench}
+def cmd_diff(args: argparse.Namespace, out: TextIO) -> int:
+    """Tampilkan apa yang diubah sebuah perubahan pada rencana, dalam Markdown.
+
+    Contoh: masterplan diff origin/main HEAD
+
+    Membandingkan dua revisi git: program baru, dihapus, dipindahkan; isian yang berubah
+    (lama → baru); selisih anggaran per dimensi, OPD dan tahun; masalah validasi baru.
+    """
+    try:
+        base = plandiff.load_revision(args.root, args.base)
+        head = plandiff.load_revision(args.root, args.head)
+    except plandiff.DiffError as err:
+        sys.stderr.write(f"masterplan diff: {err}\n")
+        return EXIT_USAGE
+    out.write(plandiff.render(plandiff.compare(base, head, base_name=args.base, head_name=args.head)))
+    return EXIT_OK
+
+
+COMMANDS = {"validate": cmd_validate, "new": cmd_new, "diff": cmd_diff, "bench": cmd_bench}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -169,6 +187,9 @@ def build_parser() -> argparse.ArgumentParser:
             for kind in (program, opd):
                 # SUPPRESS: without the flag, keep the value given before the sub-command.
                 kind.add_argument("--root", type=Path, default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+        if name == "diff":
+            cmd.add_argument("base", help="revisi dasar, mis. origin/main")
+            cmd.add_argument("head", help="revisi perubahan, mis. HEAD")
         if name == "bench":
             cmd.add_argument("--programs", type=int, action="append", help="jumlah program (berulang)")
             cmd.add_argument("--opds", type=int, default=40, help="jumlah OPD (bawaan 40)")
