@@ -22,7 +22,7 @@ log = logging.getLogger("mkdocs.plugins.masterplan")
 
 def on_config(config: Any) -> Any:
     """Load the plan once per build and report its problems (``--strict`` fails on them)."""
-    site = Site(Path(config.config_file_path).parent)
+    site = Site(Path(config.config_file_path).parent, repository=config.extra.get("repository", ""))
     for p in site.problems:
         hint = f" Perbaikan: {p.hint}" if p.hint else ""
         log.warning(f"{p.where}: [{p.code}] {p.key + ': ' if p.key else ''}{p.message}{hint}")
@@ -61,7 +61,7 @@ def on_page_markdown(markdown: str, page: Any, config: Any, **_: Any) -> str:
     site: Site = config[SITE_KEY]
     src = _src(page, config)
     if not (is_contributor_page(src) or site.is_generated(src)):
-        return markdown
+        return markdown + site.provenance(src)
     # The theme reads page.meta (title, description, template, hide...) and prints it
     # unescaped: a staff page's front matter must not reach it, only what we derive.
     title = site.page_title(src)
@@ -71,7 +71,7 @@ def on_page_markdown(markdown: str, page: Any, config: Any, **_: Any) -> str:
     description = site.page_description(src)
     if description is not None:
         page.meta["description"] = description
-    return site.page_markdown(src, markdown, page.url)
+    return site.page_markdown(src, markdown, page.url) + site.provenance(src)
 
 
 def on_post_page(output: str, page: Any, config: Any) -> str:

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn, TextIO
 
-from . import bench, plandiff, scaffold
+from . import bench, codeowners, plandiff, scaffold
 from .problems import Problem
 from .validate import Report, check
 
@@ -152,7 +152,38 @@ def cmd_diff(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"validate": cmd_validate, "new": cmd_new, "diff": cmd_diff, "bench": cmd_bench}
+def cmd_codeowners(args: argparse.Namespace, out: TextIO) -> int:
+    """Tulis .github/CODEOWNERS dari tim OPD pengampu setiap program.
+
+    Contoh: masterplan codeowners
+            masterplan codeowners --check   (keluar 1 bila berkas belum mutakhir)
+    """
+    report = check(args.root)
+    if report.plan is None:
+        write_text(report, out)
+        return EXIT_PROBLEMS
+    text = codeowners.generate(report.plan)
+    path = args.root / codeowners.PATH
+    current = path.read_text(encoding="utf-8") if path.is_file() else ""
+    if args.check:
+        if current != text:
+            out.write(f"{codeowners.PATH} belum mutakhir: jalankan `masterplan codeowners`.\n")
+            return EXIT_PROBLEMS
+        out.write(f"{codeowners.PATH} mutakhir.\n")
+        return EXIT_OK
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    out.write(f"{codeowners.PATH} ditulis ({text.count(chr(10))} baris).\n")
+    return EXIT_OK
+
+
+COMMANDS = {
+    "validate": cmd_validate,
+    "new": cmd_new,
+    "diff": cmd_diff,
+    "codeowners": cmd_codeowners,
+    "bench": cmd_bench,
+}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -187,6 +218,8 @@ def build_parser() -> argparse.ArgumentParser:
             for kind in (program, opd):
                 # SUPPRESS: without the flag, keep the value given before the sub-command.
                 kind.add_argument("--root", type=Path, default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+        if name == "codeowners":
+            cmd.add_argument("--check", action="store_true", help="hanya periksa, jangan menulis")
         if name == "diff":
             cmd.add_argument("base", help="revisi dasar, mis. origin/main")
             cmd.add_argument("head", help="revisi perubahan, mis. HEAD")

@@ -32,6 +32,7 @@ Rating = Literal["baik", "sedang", "kurang"]
 
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 PROGRAM_ID = r"^[A-Z]{3}-[0-9]{1,4}$"
+GITHUB_HANDLE = r"^@[A-Za-z0-9][A-Za-z0-9-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)?$"
 
 
 def spec(
@@ -92,6 +93,12 @@ class Opd:
     key: str = spec("Kunci OPD yang dipakai di halaman program.", pattern=SLUG, example="diskominfo")
     name: str = spec("Nama lengkap OPD.", example="Dinas Komunikasi dan Informatika")
     short: str = spec("Singkatan yang lazim.", example="Diskominfo")
+    team: str = spec(
+        "Tim GitHub OPD yang meninjau program yang dipimpinnya (CODEOWNERS).",
+        default="",
+        pattern=GITHUB_HANDLE,
+        example="@organisasi/diskominfo",
+    )
 
 
 @dataclass
@@ -160,6 +167,16 @@ class PlanInfo:
     missions: list[str] = spec("Misi daerah.")
     governance: list[GovernanceBody] = spec("Lembaga tata kelola Smart City.", default=[])
     bimtek: list[BimtekStage] = spec("Riwayat tahapan Bimtek penyusunan masterplan.", default=[])
+    contact: str = spec(
+        "Narahubung rencana untuk warga (halaman selain program).",
+        default="",
+        example="Diskominfo Kabupaten Wonosobo",
+    )
+    maintainers: list[str] = spec(
+        "Tim atau akun GitHub pengelola rencana: pemilik data/ dan halaman dimensi.",
+        default=[],
+        example=["@organisasi/diskominfo"],
+    )
     illustration: bool = spec(
         "`true` bila isi rencana hanyalah contoh; setiap halaman lalu ditandai ilustrasi.",
         default=False,

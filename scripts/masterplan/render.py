@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from functools import cached_property
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
@@ -135,8 +135,9 @@ class Views:
     (``"../../../"`` on a programme page), so links work on any host and sub-path.
     """
 
-    def __init__(self, plan: Masterplan, *, defer: Callable[[str], str] | None = None):
+    def __init__(self, plan: Masterplan, *, defer: Callable[[str], str] | None = None, repository: str = ""):
         self.plan = plan
+        self.repository = repository.rstrip("/")
         self.env = environment()
         # Large generated HTML (tables of many programmes) can be handed to ``defer``,
         # which returns a placeholder to put in the Markdown instead: the site fills it
@@ -163,6 +164,7 @@ class Views:
             program_list=lambda programs, caption: Markup(self.program_list(programs, caption, base)),
             dimension_cards=lambda: Markup(self.dimension_cards(base)),
             opd_roles=self.figures.opd_roles,
+            feedback_url=self.feedback_url,
             roadmap_of=lambda key: Markup(self.roadmap(base, dimension=key)),
             **context,
         )
@@ -334,6 +336,20 @@ class Views:
             partners=[(name, kind, ids) for (name, kind), ids in partners.items()],
             sum_table=self.sum_table,
         )
+
+    def feedback_url(self, program: Program) -> str:
+        """The "Beri masukan" link: the feedback issue form, prefilled with the programme."""
+        if not self.repository:
+            return ""
+        query = urlencode(
+            {
+                "template": "masukan-program.yml",
+                "title": f"Masukan: {program.id} {program.title}",
+                "program": f"{program.id} {program.title}",
+            },
+            quote_via=quote,
+        )
+        return f"{self.repository}/issues/new?{query}"
 
     def program_list(self, programs: Iterable[Program], caption: str, base: str) -> str:
         """A table of programmes with links, status and lead OPD."""

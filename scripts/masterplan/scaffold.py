@@ -14,6 +14,7 @@ from pathlib import Path
 
 import yaml
 
+from . import codeowners
 from .loader import OPD_FILE, PROGRAM_DIR
 from .model import DIMENSION_KEYS, SLUG, Masterplan
 from .problems import Problem, choice_hint
@@ -155,6 +156,12 @@ def new_program(root: Path, request: NewProgram) -> Path:
                 )
             ]
         ) from None
+    # Keep CODEOWNERS in step, so the lead OPD's team is asked to review the new page.
+    owners = root / codeowners.PATH
+    if owners.is_file():
+        loaded = check(root).plan
+        if loaded is not None:
+            owners.write_text(codeowners.generate(loaded), encoding="utf-8")
     return path
 
 

@@ -7,13 +7,17 @@ means writing another edge against this class, not touching the engine.
 
 from __future__ import annotations
 
+import datetime
 import html
 import re
+from functools import cached_property
 from pathlib import Path
 
+from . import fmt
 from .loader import DIMENSION_DIR, PROGRAM_DIR
 from .model import Dimension, DimensionPage, Masterplan, Opd, Program
 from .problems import Problem
+from .provenance import last_changed
 from .render import Views, fill_slots, inert, program_skeleton, slot
 from .validate import Report, check
 
@@ -41,8 +45,9 @@ def is_contributor_page(src: str) -> bool:
 class Site:
     """The plan loaded once per build, and the generated content of every page."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, *, repository: str = ""):
         self.root = root
+        self.repository = repository
         self.report: Report = check(root)
         self._deferred: list[str] = []
         self._unsafe = {p.file for p in self.report.problems if p.code in UNSAFE}
@@ -70,7 +75,7 @@ class Site:
     @property
     def views(self) -> Views:
         if not hasattr(self, "_views"):
-            self._views = Views(self.plan, defer=self.defer)
+            self._views = Views(self.plan, defer=self.defer, repository=self.repository)
         return self._views
 
     def defer(self, html: str) -> str:
@@ -84,6 +89,36 @@ class Site:
 
     def is_generated(self, src: str) -> bool:
         return src in self._opd_pages
+
+    @cached_property
+    def _dates(self) -> dict[str, datetime.date]:
+        return last_changed(self.root)
+
+    def provenance(self, src: str) -> str:
+        """ "Last changed ... ask ..." for a page: its own file's date for a staff page,
+        otherwise the newest change to the plan (the page is computed from all of it)."""
+        program = self._programs.get(src)
+        if program is not None:
+            lead = self.plan.opd(program.lead)
+            contact = f"{lead.name} ({lead.short}), OPD pengampu" if lead else program.lead
+            date = self._dates.get(src)
+        else:
+            opd = self._opd_pages.get(src)
+            contact = f"{opd.name} ({opd.short})" if opd else self.plan.info.contact
+            own = self._dates.get(src)
+            if src in self._dimensions:
+                date = own
+            else:
+                newest = max(self._dates.values(), default=None)
+                date = max(d for d in (own, newest) if d) if (own or newest) else None
+        parts = []
+        if date is not None:
+            parts.append(f"Terakhir diubah {fmt.date(date)}.")
+        if contact:
+            parts.append(f"Narahubung: {contact}.")
+        if not parts:
+            return ""
+        return f'\n\n<p class="mp-provenance">{html.escape(" ".join(parts))}</p>\n'
 
     def page_source(self, src: str) -> str | None:
         """The narrative of a loaded staff page (its file without front matter), if any."""
