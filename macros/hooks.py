@@ -43,6 +43,8 @@ def on_files(files: Any, config: Any) -> Any:
     site: Site = config[SITE_KEY]
     for rel in site.generated_pages():
         files.append(File.generated(config, rel, content=""))
+    for rel, text in site.generated_files().items():
+        files.append(File.generated(config, rel, content=text))
     return files
 
 

@@ -342,3 +342,52 @@ def describe(cls: type) -> list[FieldDoc]:
         )
         for f in schema_fields(cls)
     ]
+
+
+def json_schema(tp: Any, *, title: str = "") -> dict[str, Any]:
+    """JSON Schema (draft 2020-12) of a schema type, for editors that check YAML as you type."""
+    out = _json(tp)
+    if title:
+        out = {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": title, **out}
+    return out
+
+
+def _json(tp: Any, meta: typing.Mapping[str, Any] | None = None) -> dict[str, Any]:
+    meta = meta or {}
+    origin = get_origin(tp)
+    out: dict[str, Any]
+    if dataclasses.is_dataclass(tp):
+        cls = typing.cast(type, tp)
+        hints = _hints(cls)
+        fields = schema_fields(cls)
+        out = {
+            "type": "object",
+            "properties": {f.name: _json(hints[f.name], f.metadata) for f in fields},
+            "required": [f.name for f in fields if is_required(f)],
+            "additionalProperties": False,
+        }
+    elif origin is list:
+        out = {"type": "array", "items": _json(get_args(tp)[0])}
+    elif origin is dict:
+        out = {
+            "type": "object",
+            "propertyNames": {"pattern": "^[0-9]{4}$"},
+            "additionalProperties": _json(get_args(tp)[1]),
+        }
+    elif origin is Literal:
+        out = {"enum": list(get_args(tp))}
+    elif tp is datetime.date:
+        out = {"type": "string", "format": "date"}
+    else:
+        out = {
+            str: {"type": "string"},
+            int: {"type": "integer"},
+            float: {"type": "number"},
+            bool: {"type": "boolean"},
+        }[tp]
+    if meta.get("doc"):
+        out["description"] = meta["doc"]
+    for key, name in (("pattern", "pattern"), ("minimum", "minimum"), ("maximum", "maximum")):
+        if meta.get(key) is not None:
+            out[name] = meta[key]
+    return out

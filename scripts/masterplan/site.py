@@ -19,6 +19,7 @@ from .model import Dimension, DimensionPage, Masterplan, Opd, Program
 from .problems import Problem
 from .provenance import last_changed
 from .render import Views, fill_slots, inert, program_skeleton, slot
+from .schemas import json_schemas
 from .validate import Report, check
 
 DEFERRED = re.compile(r"<!-- masterplan:deferred-(\d+) -->")
@@ -82,6 +83,10 @@ class Site:
         """Keep ``html`` aside and return the placeholder :meth:`page_html` replaces."""
         self._deferred.append(html)
         return "\n" + slot(f"deferred-{len(self._deferred) - 1}") + "\n"
+
+    def generated_files(self) -> dict[str, str]:
+        """Static files that exist only in the build: the JSON Schemas, below ``docs/``."""
+        return {f"schema/{name}": text for name, text in json_schemas().items()}
 
     def generated_pages(self) -> list[str]:
         """Pages that exist only in the build (one per OPD), as paths below ``docs/``."""
