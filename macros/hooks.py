@@ -107,3 +107,12 @@ def _sandbox(macros: Any) -> None:
     sandbox.filters.update(plain.filters)
     sandbox.tests.update(plain.tests)
     macros._env = sandbox
+
+
+def on_post_build(config: Any) -> None:
+    """Publish the open data (CSV, JSON, datapackage.json) under /data/ of the site."""
+    site: Site = config[SITE_KEY]
+    out = Path(config.site_dir) / "data"
+    out.mkdir(parents=True, exist_ok=True)
+    for name, data in site.exports.items():
+        (out / name).write_bytes(data)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, add_site_files, build_site
-from masterplan import fmt
+from masterplan import exports, fmt
 from masterplan.loader import load_plan
 from masterplan.model import Masterplan
 from masterplan.render import page_url
@@ -180,3 +180,17 @@ def test_a_300_programme_plan_builds_with_every_view(tmp_path: Path) -> None:
     roadmap = read(site, "peta-jalan")
     assert roadmap.count('<th scope="row"><a href=') == 300
     assert "masterplan:" not in catalogue + roadmap  # every slot was filled
+
+
+def test_site_publishes_open_data_and_the_print_edition(sample: tuple[Path, Masterplan]) -> None:
+    site, plan = sample
+    files = exports.export(plan)
+    for name, data in files.items():
+        assert (site / "data" / name).read_bytes() == data
+    downloads = read(site, "unduh")
+    for name in files:
+        assert f'href="../data/{name}"' in downloads
+    book = read(site, "cetak")
+    for program in plan.programs:
+        assert f'id="prog-{program.id}"' in book
+    assert "masterplan:deferred" not in book

@@ -9,8 +9,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn, TextIO
 
-from . import bench, codeowners, plandiff, scaffold
+from . import bench, book, codeowners, exports, plandiff, scaffold
 from .problems import Problem
+from .render import Views
 from .validate import Report, check
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
@@ -177,8 +178,48 @@ def cmd_codeowners(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _plan_or_problems(args: argparse.Namespace, out: TextIO) -> Report | None:
+    report = check(args.root)
+    if report.plan is None or report.problems:
+        write_text(report, out)
+        return None
+    return report
+
+
+def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
+    """Tulis data terbuka (CSV, JSON, datapackage.json) ke sebuah folder.
+
+    Contoh: masterplan export --out data-terbuka
+
+    Berkasnya sama dengan yang diterbitkan situs di /data/. Rencana harus valid lebih dulu.
+    """
+    report = _plan_or_problems(args, out)
+    if report is None or report.plan is None:
+        return EXIT_PROBLEMS
+    files = exports.export(report.plan)
+    exports.write(files, args.out)
+    for name, data in files.items():
+        out.write(f"{args.out / name} ({len(data):,} bita)\n".replace(",", "."))
+    return EXIT_OK
+
+
+def cmd_pdf(args: argparse.Namespace, out: TextIO) -> int:
+    """Cetak edisi buku rencana induk ke PDF (sampul, daftar isi, versi di setiap halaman).
+
+    Contoh: masterplan pdf --out masterplan.pdf
+    """
+    report = _plan_or_problems(args, out)
+    if report is None or report.plan is None:
+        return EXIT_PROBLEMS
+    pages = book.write_pdf(report, Views(report.plan), args.root, args.out)
+    out.write(f"{args.out} ({pages} halaman)\n")
+    return EXIT_OK
+
+
 COMMANDS = {
     "validate": cmd_validate,
+    "export": cmd_export,
+    "pdf": cmd_pdf,
     "new": cmd_new,
     "diff": cmd_diff,
     "codeowners": cmd_codeowners,
@@ -218,6 +259,8 @@ def build_parser() -> argparse.ArgumentParser:
             for kind in (program, opd):
                 # SUPPRESS: without the flag, keep the value given before the sub-command.
                 kind.add_argument("--root", type=Path, default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+        if name in ("export", "pdf"):
+            cmd.add_argument("--out", type=Path, required=True, help="folder (export) atau berkas PDF tujuan")
         if name == "codeowners":
             cmd.add_argument("--check", action="store_true", help="hanya periksa, jangan menulis")
         if name == "diff":

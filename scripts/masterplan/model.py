@@ -177,6 +177,15 @@ class PlanInfo:
         default=[],
         example=["@organisasi/diskominfo"],
     )
+    data_producer: str = spec(
+        "Produsen data terbuka (Satu Data Indonesia); bawaan: nama daerah.",
+        default="",
+        example="Bappeda Kabupaten Wonosobo",
+    )
+    data_custodian: str = spec(
+        "Walidata yang menerbitkan data terbuka.", default="", example="Diskominfo Kabupaten Wonosobo"
+    )
+    data_license: str = spec("Lisensi data terbuka.", default="CC-BY-4.0", example="CC-BY-4.0")
     illustration: bool = spec(
         "`true` bila isi rencana hanyalah contoh; setiap halaman lalu ditandai ilustrasi.",
         default=False,

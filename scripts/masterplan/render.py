@@ -153,6 +153,10 @@ class Views:
         opd = self._opds.get(key)
         return opd.short if opd else key
 
+    def render_template(self, template: str, base: str, **context: Any) -> str:
+        """Render one of the templates with the common context (plan, names, helpers)."""
+        return self._render(template, base, **context)
+
     def _render(self, template: str, base: str, **context: Any) -> str:
         return self.env.get_template(template).render(
             plan=self.plan,
@@ -336,6 +340,10 @@ class Views:
             partners=[(name, kind, ids) for (name, kind), ids in partners.items()],
             sum_table=self.sum_table,
         )
+
+    def downloads(self, sizes: dict[str, int], base: str) -> str:
+        """The open-data files with their sizes, and the PDF."""
+        return self._render("downloads.html", base, sizes=sizes)
 
     def feedback_url(self, program: Program) -> str:
         """The "Beri masukan" link: the feedback issue form, prefilled with the programme."""

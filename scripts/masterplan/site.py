@@ -14,21 +14,20 @@ from functools import cached_property
 from pathlib import Path
 
 from . import fmt
+from .book import book_html
+from .exports import export
 from .loader import DIMENSION_DIR, PROGRAM_DIR
 from .model import Dimension, DimensionPage, Masterplan, Opd, Program
 from .problems import Problem
 from .provenance import last_changed
 from .render import Views, fill_slots, inert, program_skeleton, slot
 from .schemas import json_schemas
-from .validate import Report, check
+from .validate import UNSAFE, Report, check
 
 DEFERRED = re.compile(r"<!-- masterplan:deferred-(\d+) -->")
 
 #: Where a site generator's edge keeps the loaded :class:`Site` in its configuration.
 SITE_KEY = "masterplan_site"
-
-#: Problems that make a narrative unsafe to render as Markdown.
-UNSAFE = {"raw-html", "template-syntax", "unsafe-link"}
 
 
 def base_of(url: str) -> str:
@@ -87,6 +86,15 @@ class Site:
     def generated_files(self) -> dict[str, str]:
         """Static files that exist only in the build: the JSON Schemas, below ``docs/``."""
         return {f"schema/{name}": text for name, text in json_schemas().items()}
+
+    @cached_property
+    def exports(self) -> dict[str, bytes]:
+        """The open-data files, computed once per build (the download page lists them)."""
+        return export(self.plan)
+
+    def print_edition(self, base: str) -> str:
+        """The whole plan in book order, for /cetak/."""
+        return self.defer(book_html(self.report, self.views, base))
 
     def generated_pages(self) -> list[str]:
         """Pages that exist only in the build (one per OPD), as paths below ``docs/``."""
@@ -155,9 +163,10 @@ class Site:
         program = self._programs.get(src)
         if program is not None:
             html = fill_slots(html, self.views.program_fragments(program, base_of(url)))
-        if "<!-- masterplan:deferred-" not in html:
-            return html
-        return DEFERRED.sub(lambda m: self._deferred[int(m.group(1))], html)
+        # Deferred HTML may itself hold placeholders (the print edition holds tables).
+        while "<!-- masterplan:deferred-" in html:
+            html = DEFERRED.sub(lambda m: self._deferred[int(m.group(1))], html)
+        return html
 
     def page_title(self, src: str) -> str:
         """HTML-escaped title of a contributor page (themes print titles unescaped)."""

@@ -31,6 +31,8 @@ CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)*?\1")
 FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
 SAFE_SCHEMES = {"http", "https", "mailto", "tel"}
+#: Problems that make a narrative unsafe to render as Markdown: it is shown as text.
+UNSAFE = {"raw-html", "template-syntax", "unsafe-link"}
 
 
 @dataclass

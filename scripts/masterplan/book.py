@@ -1,0 +1,103 @@
+"""The print edition: the whole masterplan in book order, for /cetak/ and for the PDF.
+
+The same HTML body serves both: the site shows it inside the theme, and
+:func:`write_pdf` wraps it in a standalone document for WeasyPrint, with a cover, a
+table of contents with page numbers and the plan's version on every page.
+"""
+
+from __future__ import annotations
+
+import datetime
+import subprocess
+from pathlib import Path
+
+import markdown
+from markupsafe import Markup
+
+from . import fmt
+from .render import Views, inert, program_order
+from .validate import UNSAFE, Report
+
+#: Markdown extensions for narratives: the same reading as the site's mkdocs.yml.
+EXTENSIONS = ["tables", "admonition"]
+
+
+def book_html(report: Report, views: Views, base: str) -> str:
+    """The book body: table of contents, then the eight chapters."""
+    plan = views.plan
+    unsafe = {p.file for p in report.problems if p.code in UNSAFE}
+    groups = []
+    for d in plan.dimensions:
+        programs = sorted(plan.programs_of(d.key), key=program_order)
+        groups.append(
+            (
+                d,
+                [
+                    (
+                        p,
+                        {k: Markup(v) for k, v in views.program_fragments(p, base).items()},
+                        Markup(_narrative(p.body, safe=p.path not in unsafe)),
+                    )
+                    for p in programs
+                ],
+            )
+        )
+    f = views.figures
+    return views.render_template(
+        "book.html",
+        base,
+        groups=groups,
+        governance=Markup(views.governance(base)),
+        quick_wins=Markup(views.program_list(views.quick_wins, "Quick win", base)),
+        roadmap=Markup(views.roadmap(base)),
+        matrix=Markup(views.matrix_opd_dimension(base)),
+        dims=f.budget_dimension_year(),
+        sources=f.budget_source_year(),
+        dimension_names=views.names["dimension"],
+        sum_table=views.sum_table,
+    )
+
+
+def _narrative(body: str, *, safe: bool) -> str:
+    # Headings of a narrative become h5 so they sit below the programme's own heading.
+    if not safe:
+        return inert(body)
+    html = str(markdown.markdown(body, extensions=EXTENSIONS))
+    for level in (2, 3, 4):
+        html = html.replace(f"<h{level}", "<h5").replace(f"</h{level}>", "</h5>")
+    return html
+
+
+def version(root: Path) -> str:
+    """``Versi a1b2c3d, 22 November 2026``: the git commit and date of the plan."""
+    result = subprocess.run(
+        ["git", "-C", str(root), "log", "-1", "--format=%h %cs"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode == 0 and result.stdout.strip():
+        commit, date = result.stdout.split()
+        return f"Versi {commit}, {fmt.date(datetime.date.fromisoformat(date))}"
+    return f"Versi tanpa git, dicetak {fmt.date(datetime.date.today())}"
+
+
+def pdf_html(report: Report, views: Views, root: Path) -> str:
+    """A standalone HTML document of the book, styled for print."""
+    css = (root / "docs/assets/masterplan.css").read_text(encoding="utf-8")
+    return views.render_template(
+        "pdf.html",
+        "",
+        css=Markup(css.replace("</", "<\\/")),
+        version=version(root),
+        book=Markup(book_html(report, views, "")),
+    )
+
+
+def write_pdf(report: Report, views: Views, root: Path, out: Path) -> int:
+    """Render the PDF to ``out``; return its page count."""
+    from weasyprint import HTML  # imported here: only this command needs it
+
+    document = HTML(string=pdf_html(report, views, root), base_url=str(root)).render()
+    document.write_pdf(out)
+    return len(document.pages)
