@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from masterplan.loader import load_plan
+from masterplan.model import Masterplan
 from masterplan.synth import copy_site_files
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,6 +52,20 @@ def build_site(repo: Path, *, strict: bool = True) -> subprocess.CompletedProces
     return subprocess.run(cmd, capture_output=True, text=True, cwd=repo, check=False)
 
 
+@pytest.fixture(scope="session")
+def sample_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Masterplan]:
+    """The bundled sample plan, built strict once per test session, and its model."""
+    repo = tmp_path_factory.mktemp("sample") / "repo"
+    shutil.copytree(ROOT / "data", repo / "data")
+    shutil.copytree(ROOT / "docs", repo / "docs")
+    add_site_files(repo)
+    result = build_site(repo)
+    assert result.returncode == 0, result.stderr
+    loaded = load_plan(repo)
+    assert loaded.plan is not None
+    return repo / "site", loaded.plan
+
+
 @pytest.fixture
 def golden(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
     """Compare text with tests/golden/NAME; `pytest --update-golden` rewrites it."""
@@ -63,3 +79,11 @@ def golden(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
         assert text == path.read_text(encoding="utf-8")
 
     return check
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
+    # Lets fixtures see whether the test failed (the browser fixture keeps a screenshot).
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report

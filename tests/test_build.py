@@ -12,24 +12,14 @@ import pytest
 
 from conftest import ROOT, add_site_files, build_site
 from masterplan import exports, fmt
-from masterplan.loader import load_plan
 from masterplan.model import Masterplan
 from masterplan.render import page_url
 from masterplan.synth import copy_site_files, write_plan
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Masterplan]:
-    """The bundled sample plan, built strict once for this module."""
-    repo = tmp_path_factory.mktemp("sample") / "repo"
-    shutil.copytree(ROOT / "data", repo / "data")
-    shutil.copytree(ROOT / "docs", repo / "docs")
-    add_site_files(repo)
-    result = build_site(repo)
-    assert result.returncode == 0, result.stderr
-    loaded = load_plan(repo)
-    assert loaded.plan is not None
-    return repo / "site", loaded.plan
+def sample(sample_site: tuple[Path, Masterplan]) -> tuple[Path, Masterplan]:
+    return sample_site
 
 
 def read(site: Path, url: str) -> str:
