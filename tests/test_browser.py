@@ -40,7 +40,7 @@ ARTIFACTS = ROOT / "tests/artifacts"
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class names it
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, add_site_files, build_site
+from conftest import ROOT, build_site
 from masterplan import exports, fmt
 from masterplan.model import Masterplan
 from masterplan.render import page_url
