@@ -134,12 +134,17 @@ class Site:
         return f'\n\n<p class="mp-provenance">{html.escape(" ".join(parts))}</p>\n'
 
     def page_source(self, src: str) -> str | None:
-        """The narrative of a loaded staff page (its file without front matter), if any."""
+        """What MkDocs should read for a staff page: its narrative without front matter
+        (``None`` for the project's own pages, which MkDocs reads itself)."""
         program = self._programs.get(src)
         if program is not None:
             return program.body
         if src in self._dimensions:
             return self._dimensions[src][1].body
+        if is_contributor_page(src):
+            # A staff page that did not load (broken YAML, not UTF-8, too large): MkDocs
+            # must not read it either; the page shows its problems instead.
+            return ""
         return None
 
     def page_markdown(self, src: str, markdown: str, url: str) -> str:

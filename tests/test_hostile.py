@@ -1,0 +1,173 @@
+"""Hostile and broken input: every case of tests/cases built into a site, injection in
+every front-matter field, and property-based tests of the loader and the renderers.
+
+For each case: the validator reports it (tests/test_cases.py), the build logs it as a
+warning (so --strict fails) or fails cleanly, no traceback, nothing a contributor could
+inject reaches the HTML, and no file of the repository changes."""
+
+from __future__ import annotations
+
+import hashlib
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_cases import CASES, apply_case
+
+from conftest import build_site
+from masterplan.loader import load_plan
+from masterplan.render import Views
+from masterplan.source import SourceError, parse_yaml, split_page
+from masterplan.validate import check
+
+
+class LiveMarkup(HTMLParser):
+    """Finds markup that would run: inline scripts, on* handlers, javascript: URLs.
+
+    Escaped text (``&lt;script&gt;``) is data to this parser, exactly as to a browser.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[str] = []
+        self._in_script = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._in_script = tag == "script" and not dict(attrs).get("src")
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.found.append(f"<{tag} {name}=...>")
+            if name in ("href", "src", "action") and (value or "").strip().lower().startswith("javascript:"):
+                self.found.append(f"<{tag} {name}={value}>")
+
+    def handle_data(self, data: str) -> None:
+        if self._in_script and "alert(" in data:
+            self.found.append("inline script calling alert")
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_script = False
+
+
+def live_markup(html: str) -> list[str]:
+    parser = LiveMarkup()
+    parser.feed(html)
+    return parser.found
+
+
+def digest(repo: Path) -> dict[str, str]:
+    return {
+        p.relative_to(repo).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(repo.rglob("*"))
+        if p.is_file() and "site" not in p.relative_to(repo).parts
+    }
+
+
+def built_html(repo: Path) -> str:
+    return "".join(p.read_text(encoding="utf-8", errors="replace") for p in (repo / "site").rglob("*.html"))
+
+
+def assert_clean_build(repo: Path, *, problems: bool) -> None:
+    before = digest(repo)
+    result = build_site(repo, strict=False)
+    output = result.stdout + result.stderr
+    assert "Traceback" not in output
+    if result.returncode == 0:
+        assert live_markup(built_html(repo)) == []
+        if problems:
+            assert "WARNING" in output  # so `mkdocs build --strict` fails
+    else:
+        assert "ERROR" in output or "Aborted" in output
+    assert digest(repo) == before, "the build must not change the repository"
+
+
+@pytest.mark.parametrize("case_file", CASES, ids=[c.stem for c in CASES])
+def test_every_case_builds_cleanly_or_fails_cleanly(site_repo: Path, case_file: Path) -> None:
+    case = yaml.safe_load(case_file.read_text(encoding="utf-8"))
+    apply_case(site_repo, case)
+    assert_clean_build(site_repo, problems=bool(case["expect"]))
+
+
+def test_live_markup_detector_tells_markup_from_text() -> None:
+    assert live_markup('<p><img src=x onerror="alert(1)"><a href=" javascript:x">a</a></p>') == [
+        "<img onerror=...>",
+        "<a href= javascript:x>",
+    ]
+    assert live_markup("<script>alert(1)</script>") == ["inline script calling alert"]
+    assert live_markup("<pre>&lt;img src=x onerror=alert(1)&gt; &lt;script&gt;alert(1)</pre>") == []
+
+
+PAYLOAD = '"><script>alert(1)</script><img src=x onerror=alert(1)>'
+FIELDS = [
+    ("title: Alat Bantu Disabilitas di Angkutan Umum", "title: '{p}'"),
+    ("element: mobilitas-transportasi", "element: '{p}'"),
+    ("lead: dishub", "lead: '{p}'"),
+    ("support: [dinsos, diskominfo]", "support: [dinsos, '{p}']"),
+    ('{name: "Komunitas Difabel", kind: komunitas}', "{{name: '{p}', kind: komunitas}}"),
+    ("name: Armada dengan alat bantu", "name: '{p}'"),
+    ("unit: unit", "unit: '{p}'"),
+    ("rpjmd: [tujuan-1-1]", "rpjmd: ['{p}']"),
+    ("id: LIV-01", "id: '{p}'"),
+    ("horizon: quick-win", "horizon: '{p}'"),
+    ("status: ongoing", "status: '{p}'"),
+]
+
+
+@pytest.mark.parametrize(("old", "new"), FIELDS, ids=[f[0].split(":")[0].strip("{ ") for f in FIELDS])
+def test_injection_in_every_front_matter_field_is_rejected_and_inert(
+    site_repo: Path, old: str, new: str
+) -> None:
+    page = site_repo / "docs/program/living/alat-bantu.md"
+    page.write_text(page.read_text(encoding="utf-8").replace(old, new.format(p=PAYLOAD)), encoding="utf-8")
+    report = check(site_repo)
+    assert report.problems, "the validator must reject the payload"
+    assert {p.file for p in report.problems} == {"docs/program/living/alat-bantu.md"}
+    assert_clean_build(site_repo, problems=True)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(max_size=400))
+def test_the_page_reader_never_fails_with_anything_but_a_source_error(text: str) -> None:
+    try:
+        page = split_page(text)
+    except SourceError as err:
+        assert err.code in {"yaml-syntax", "frontmatter-missing", "frontmatter-unclosed"}
+    else:
+        assert isinstance(page.body, str) and page.body_line >= 1
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=200))
+def test_yaml_parser_raises_only_source_errors(text: str) -> None:
+    try:
+        parse_yaml(text)
+    except SourceError as err:
+        assert err.code == "yaml-syntax"
+
+
+@pytest.fixture(scope="module")
+def fixture_views(tmp_path_factory: pytest.TempPathFactory) -> Views:
+    from conftest import FIXTURE
+
+    plan = load_plan(FIXTURE).plan
+    assert plan is not None
+    return Views(plan)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(title=st.text(min_size=1, max_size=80), name=st.text(min_size=1, max_size=40))
+def test_renderers_escape_any_text(fixture_views: Views, title: str, name: str) -> None:
+    program = fixture_views.plan.program("LIV-01")
+    assert program is not None
+    original = (program.title, program.partners[0].name)
+    program.title, program.partners[0].name = title, name
+    try:
+        html = fixture_views.program_page(program, "") + fixture_views.catalogue("")
+    finally:
+        program.title, program.partners[0].name = original
+    assert "<script" not in html.replace("&lt;script", "")
+    for text in (title, name):
+        if "<" in text:
+            assert text not in html  # only its escaped form can appear
