@@ -7,7 +7,9 @@ screenshot in tests/artifacts/.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import gzip
 import http.server
 import re
 import shutil
@@ -190,3 +192,23 @@ def test_no_wcag_a_or_aa_violations(page: Any, server: str, path: str) -> None:
         for v in result["violations"]
     ]
     assert problems == []
+
+
+@pytest.mark.parametrize(
+    "path", ["", "program/living/alat-bantu-disabilitas-di-angkutan-umum/", "program/", "cetak/"]
+)
+def test_first_visit_transfers_at_most_300_kb_compressed(browser: Any, server: str, path: str) -> None:
+    context = browser.new_context()  # empty cache: a first visit
+    tab = context.new_page()
+    sizes: dict[str, int] = {}
+
+    def record(response: Any) -> None:
+        # Redirects and aborted requests have no body; a server would gzip the rest.
+        with contextlib.suppress(playwright_api.Error):
+            sizes[response.url] = len(gzip.compress(response.body(), 6))
+
+    tab.on("response", record)
+    tab.goto(server + path, wait_until="networkidle")
+    context.close()
+    total = sum(sizes.values())
+    assert total <= 300 * 1024, f"{path}: {total / 1024:.0f} KB over {len(sizes)} files"

@@ -183,3 +183,23 @@ def test_site_publishes_open_data_and_the_print_edition(sample: tuple[Path, Mast
     for program in plan.programs:
         assert f'id="prog-{program.id}"' in book
     assert "masterplan:deferred" not in book
+
+
+def test_every_page_has_a_meta_description(sample: tuple[Path, Masterplan]) -> None:
+    site, plan = sample
+    pages = list(site.rglob("*.html"))
+    assert len(pages) > len(plan.programs)
+    for path in pages:
+        match = re.search(r'<meta name="description" content="([^"]+)"', path.read_text(encoding="utf-8"))
+        assert match and len(match.group(1)) > 20, path
+    program = read(site, page_url(plan.programs[0].path))
+    assert f'<meta name="description" content="Program {plan.programs[0].id} ' in program
+
+
+def test_search_index_holds_what_citizens_search_for(sample: tuple[Path, Masterplan]) -> None:
+    site, plan = sample
+    index = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
+    locations = {doc["location"].split("#")[0] for doc in index["docs"]}
+    assert "panduan/" not in locations and "performa/" not in locations
+    assert not any("Rp" in doc["text"] and "<table" in doc["text"] for doc in index["docs"])
+    assert (site / "search/search_index.json").stat().st_size < 4000 * len(plan.programs)

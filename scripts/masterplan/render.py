@@ -329,16 +329,21 @@ class Views:
         for p in sorted(roles.lead + roles.support, key=program_order):
             for partner in p.partners:
                 partners.setdefault((partner.name, partner.kind), []).append(p.id)
+        # The tables are deferred: readers browse them, nobody searches for their cells,
+        # and keeping them out of the search index keeps it small on a phone.
+        roles_table = self.defer(
+            self._render("opd_roles.html", base, opd=opd, by_dimension=f.roles[opd.key])
+        )
         return self._render(
             "opd_page.md",
             base,
             opd=opd,
             roles=roles,
-            by_dimension=f.roles[opd.key],
+            roles_table=Markup(roles_table),
             dimensions_involved=sum(1 for r in f.roles[opd.key].values() if r.count),
             budget=f.budget_source_year(roles.lead),
             partners=[(name, kind, ids) for (name, kind), ids in partners.items()],
-            sum_table=self.sum_table,
+            sum_table=lambda *args: Markup(self.defer(self.sum_table(*args))),
         )
 
     def downloads(self, sizes: dict[str, int], base: str) -> str:
