@@ -34,12 +34,7 @@ def bar_chart(
     top = max((v for _, v in items), default=0) or 1
     height = ROW * len(items) + 8
     span = WIDTH - LABEL - 130
-    parts = [
-        f'<svg class="mp-chart" role="img" aria-labelledby="{describedby}-title" '
-        f'aria-describedby="{describedby}" viewBox="0 0 {WIDTH} {height}" '
-        f'width="100%" preserveAspectRatio="xMinYMin meet">',
-        f'<title id="{describedby}-title">{escape(title)}</title>',
-    ]
+    parts = _open(title, describedby, height)
     for i, (label, value) in enumerate(items):
         y = 4 + i * ROW
         width = max(1.0, span * value / top) if value else 0
@@ -65,12 +60,7 @@ def stacked_chart(
     """One 100% bar per row, split by status, with a legend."""
     height = ROW * len(rows) + 40
     span = WIDTH - LABEL - 20
-    parts = [
-        f'<svg class="mp-chart" role="img" aria-labelledby="{describedby}-title" '
-        f'aria-describedby="{describedby}" viewBox="0 0 {WIDTH} {height}" '
-        f'width="100%" preserveAspectRatio="xMinYMin meet">',
-        f'<title id="{describedby}-title">{escape(title)}</title>',
-    ]
+    parts = _open(title, describedby, height)
     for i, (label, counts) in enumerate(rows):
         y = 4 + i * ROW
         total = sum(counts.values()) or 1
@@ -99,6 +89,16 @@ def stacked_chart(
         x += 16 + 7.5 * len(labels[key]) + 18
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+def _open(title: str, describedby: str, height: int) -> list[str]:
+    """The svg element, named by its title and described by the data table next to it."""
+    return [
+        f'<svg class="mp-chart" role="img" aria-labelledby="{describedby}-title" '
+        f'aria-describedby="{describedby}" viewBox="0 0 {WIDTH} {height}" '
+        f'width="100%" preserveAspectRatio="xMinYMin meet">',
+        f'<title id="{describedby}-title">{escape(title)}</title>',
+    ]
 
 
 def _clip(label: str) -> str:

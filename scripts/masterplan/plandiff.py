@@ -166,20 +166,14 @@ def render(diff: PlanDiff) -> str:
     def title(p: Program) -> str:
         return f"**{p.id}** {_md(p.title)}"
 
-    if diff.added:
-        out += ["### Program baru", ""]
-        out += [
-            f"- {title(p)} ({p.dimension}, pengampu {p.lead}, {fmt.rupiah(p.total_budget)})"
-            for p in diff.added
-        ]
-        out.append("")
-    if diff.removed:
-        out += ["### Program dihapus", ""]
-        out += [
-            f"- {title(p)} ({p.dimension}, pengampu {p.lead}, {fmt.rupiah(p.total_budget)})"
-            for p in diff.removed
-        ]
-        out.append("")
+    for heading, programs in (("Program baru", diff.added), ("Program dihapus", diff.removed)):
+        if programs:
+            out += [f"### {heading}", ""]
+            out += [
+                f"- {title(p)} ({p.dimension}, pengampu {p.lead}, {fmt.rupiah(p.total_budget)})"
+                for p in programs
+            ]
+            out.append("")
     if diff.moved:
         out += ["### Program dipindahkan atau diganti nama berkasnya", ""]
         out += [f"- {title(new)}: `{old.path}` → `{new.path}`" for old, new in diff.moved]

@@ -331,9 +331,7 @@ class Views:
                 partners.setdefault((partner.name, partner.kind), []).append(p.id)
         # The tables are deferred: readers browse them, nobody searches for their cells,
         # and keeping them out of the search index keeps it small on a phone.
-        roles_table = self.defer(
-            self._render("opd_roles.html", base, opd=opd, by_dimension=f.roles[opd.key])
-        )
+        roles_table = self.defer(self._render("opd_roles.html", base, opd=opd, by_dimension=f.roles[opd.key]))
         return self._render(
             "opd_page.md",
             base,
