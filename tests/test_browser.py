@@ -174,6 +174,10 @@ AXE_PAGES = [
     "program/",
     "matriks/",
     "cetak/",
+    "anggaran/",
+    "progres/",
+    "peta-jalan/",
+    "rpjmd/",
 ]
 
 

@@ -6,6 +6,7 @@ printed next to it (``aria-describedby``): the table is its text alternative.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 
 from markupsafe import Markup, escape
@@ -93,11 +94,13 @@ def stacked_chart(
 
 def _open(title: str, describedby: str, height: int) -> list[str]:
     """The svg element, named by its title and described by the data table next to it."""
+    # Several charts may describe themselves by one table: the title id comes from both.
+    title_id = f"{describedby}-{re.sub(r'[^a-z0-9]+', '-', title.lower()).strip('-')}"
     return [
-        f'<svg class="mp-chart" role="img" aria-labelledby="{describedby}-title" '
+        f'<svg class="mp-chart" role="img" aria-labelledby="{title_id}" '
         f'aria-describedby="{describedby}" viewBox="0 0 {WIDTH} {height}" '
         f'width="100%" preserveAspectRatio="xMinYMin meet">',
-        f'<title id="{describedby}-title">{escape(title)}</title>',
+        f'<title id="{title_id}">{escape(title)}</title>',
     ]
 
 
