@@ -25,6 +25,9 @@ EXTENSIONS = ["tables", "admonition"]
 def book_html(report: Report, views: Views, base: str) -> str:
     """The book body: table of contents, then the eight chapters."""
     plan = views.plan
+    # One converter for all narratives: building a Markdown instance costs more than a
+    # short narrative does to convert.
+    converter = markdown.Markdown(extensions=EXTENSIONS)
     unsafe = {p.file for p in report.problems if p.code in UNSAFE}
     groups = []
     for d in plan.dimensions:
@@ -36,7 +39,7 @@ def book_html(report: Report, views: Views, base: str) -> str:
                     (
                         p,
                         {k: Markup(v) for k, v in views.program_fragments(p, base).items()},
-                        Markup(_narrative(p.body, safe=p.path not in unsafe)),
+                        Markup(_narrative(converter, p.body, safe=p.path not in unsafe)),
                     )
                     for p in programs
                 ],
@@ -58,11 +61,11 @@ def book_html(report: Report, views: Views, base: str) -> str:
     )
 
 
-def _narrative(body: str, *, safe: bool) -> str:
+def _narrative(converter: markdown.Markdown, body: str, *, safe: bool) -> str:
     # Headings of a narrative become h5 so they sit below the programme's own heading.
     if not safe:
         return inert(body)
-    html = str(markdown.markdown(body, extensions=EXTENSIONS))
+    html = str(converter.reset().convert(body))
     for level in (2, 3, 4):
         html = html.replace(f"<h{level}", "<h5").replace(f"</h{level}>", "</h5>")
     return html
