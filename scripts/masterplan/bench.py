@@ -80,8 +80,11 @@ def measure(source_root: Path, work: Path, *, programs: int, opds: int, repeat: 
     copy_site_files(source_root, repo)
     write_plan(source_root, repo, programs=programs, opds=opds)
     plain = plain_config(repo / "mkdocs.yml", work)
-    full_runs = [build_once(repo / "mkdocs.yml", work / "site-full") for _ in range(repeat)]
-    plain_runs = [build_once(plain, work / "site-plain") for _ in range(repeat)]
+    full_runs, plain_runs = [], []
+    for _ in range(repeat):
+        # Interleaved, so that a slow moment of a shared machine hits both builds alike.
+        full_runs.append(build_once(repo / "mkdocs.yml", work / "site-full"))
+        plain_runs.append(build_once(plain, work / "site-plain"))
     return Measure(
         programs=programs,
         full_seconds=statistics.median(s for s, _ in full_runs),
