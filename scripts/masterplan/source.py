@@ -134,7 +134,17 @@ def parse_yaml(text: str, *, first_line: int = 1) -> Yaml:
             return out
         if isinstance(node, SequenceNode):
             return [build(item, path + (i,)) for i, item in enumerate(node.value)]
-        return loader.construct_object(node, deep=True)
+        try:
+            return loader.construct_object(node, deep=True)
+        except (ValueError, TypeError, OverflowError) as err:
+            # A value that parses but does not exist, such as the date 2024-13-45.
+            raise SourceError(
+                "yaml-syntax",
+                f"Nilai YAML tidak sah: {err}.",
+                line=line_of(node),
+                hint="Periksa tanggal (TTTT-BB-HH yang benar-benar ada) dan angka; beri tanda "
+                "kutip bila nilainya memang teks.",
+            ) from None
 
     try:
         node = loader.get_single_node()
@@ -153,6 +163,15 @@ def parse_yaml(text: str, *, first_line: int = 1) -> Yaml:
         raise SourceError("yaml-syntax", f"YAML tidak dapat dibaca: {err}.") from None
     except RecursionError:
         raise SourceError("yaml-syntax", "YAML terlalu dalam bersarang.") from None
+    except (ValueError, TypeError, OverflowError) as err:
+        # The constructors raise these for values that parse but do not exist, such as
+        # the date 2024-13-45 or `!!int x`.
+        raise SourceError(
+            "yaml-syntax",
+            f"Nilai YAML tidak sah: {err}.",
+            hint="Periksa tanggal (TTTT-BB-HH yang benar-benar ada) dan angka; beri tanda kutip "
+            "bila nilainya memang teks.",
+        ) from None
     finally:
         loader.dispose()
     return result
