@@ -15,6 +15,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 
+from masterplan.loader import is_allowed_file
 from masterplan.site import SITE_KEY, Site, is_contributor_page
 
 log = logging.getLogger("mkdocs.plugins.masterplan")
@@ -41,6 +42,11 @@ def on_config(config: Any) -> Any:
 def on_files(files: Any, config: Any) -> Any:
     """Add the pages that exist only in the build: one per OPD in data/opd.yml."""
     site: Site = config[SITE_KEY]
+    for file in list(files):
+        # An HTML or SVG file among the staff pages would be published as is: drop it
+        # (the validator reports it as unsafe-file).
+        if not is_allowed_file(_src_of(file.src_uri, config)):
+            files.remove(file)
     for rel in site.generated_pages():
         files.append(File.generated(config, rel, content=""))
     for rel, text in site.generated_files().items():
@@ -85,8 +91,12 @@ def on_post_page(output: str, page: Any, config: Any) -> str:
 def _src(page: Any, config: Any) -> str:
     """Path of the page relative to the repository, e.g. ``docs/index.md`` (also for
     generated pages, which have no file)."""
+    return _src_of(page.file.src_uri, config)
+
+
+def _src_of(src_uri: str, config: Any) -> str:
     root = Path(config.config_file_path).parent
-    return str((Path(config.docs_dir) / page.file.src_uri).relative_to(root).as_posix())
+    return str((Path(config.docs_dir) / src_uri).relative_to(root).as_posix())
 
 
 def _sandbox(macros: Any) -> None:

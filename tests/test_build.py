@@ -203,3 +203,15 @@ def test_search_index_holds_what_citizens_search_for(sample: tuple[Path, Masterp
     assert "panduan/" not in locations and "performa/" not in locations
     assert not any("Rp" in doc["text"] and "<table" in doc["text"] for doc in index["docs"])
     assert (site / "search/search_index.json").stat().st_size < 4000 * len(plan.programs)
+
+
+def test_html_and_svg_files_among_staff_pages_are_not_published(site_repo: Path) -> None:
+    folder = site_repo / "docs/program/living"
+    (folder / "peta.html").write_text("<script>alert(1)</script>", encoding="utf-8")
+    (folder / "logo.svg").write_text("<svg onload='alert(1)'/>", encoding="utf-8")
+    result = build_site(site_repo, strict=False)
+    assert result.returncode == 0, result.stderr
+    assert "[unsafe-file]" in result.stderr
+    assert not (site_repo / "site/program/living/peta.html").exists()
+    assert not (site_repo / "site/program/living/logo.svg").exists()
+    assert build_site(site_repo).returncode != 0  # strict

@@ -35,6 +35,9 @@ OPD_FILE = "data/opd.yml"
 RPJMD_FILE = "data/rpjmd.yml"
 DIMENSION_DIR = "docs/dimensi"
 PROGRAM_DIR = "docs/program"
+#: Besides Markdown pages, contributor folders may hold these (pictures for narratives).
+#: Anything else (HTML, SVG, scripts) would be published as is, so it is refused.
+ALLOWED_FILES = (".md", ".png", ".jpg", ".jpeg", ".webp", ".gif")
 
 
 @dataclass
@@ -157,6 +160,7 @@ def load_plan(root: Path) -> Loaded:
     opds = reader.many(Opd, OPD_FILE)
     rpjmd = reader.many(RpjmdMission, RPJMD_FILE)
     programs, partial = _load_programs(reader, root / PROGRAM_DIR)
+    _check_other_files(reader)
     pages = _load_dimension_pages(reader, root / DIMENSION_DIR)
     plan = None
     if info is not None and reader.data_ok:
@@ -226,6 +230,32 @@ def _check_dimensions(ctx: Context, dimensions: list[Dimension | None]) -> None:
                 f"Dimensi `{key}` tidak ada di {DIMENSIONS_FILE}.",
                 "Keenam dimensi pedoman nasional wajib ada; salin dari rencana contoh.",
             )
+
+
+def _check_other_files(reader: _Reader) -> None:
+    for folder in (PROGRAM_DIR, DIMENSION_DIR):
+        base = reader.root / folder
+        for path in sorted(base.rglob("*")) if base.is_dir() else []:
+            if path.is_file() and path.suffix.lower() not in ALLOWED_FILES:
+                reader.problems.append(
+                    Problem(
+                        file=path.relative_to(reader.root).as_posix(),
+                        line=None,
+                        code="unsafe-file",
+                        key="",
+                        message=f"Berkas `{path.name}` tidak boleh ada di folder kontributor.",
+                        hint="Tulis narasi sebagai Markdown (.md); gambar boleh berupa PNG, JPG, "
+                        "WebP atau GIF. Hapus berkas ini.",
+                    )
+                )
+
+
+def is_allowed_file(src: str) -> bool:
+    """Whether a file below docs/ may be published: contributor folders hold only pages
+    and pictures."""
+    if not src.startswith((PROGRAM_DIR + "/", DIMENSION_DIR + "/")):
+        return True
+    return Path(src).suffix.lower() in ALLOWED_FILES
 
 
 def _markdown_files(folder: Path) -> list[Path]:

@@ -39,6 +39,7 @@ CATALOGUE: dict[str, str] = {
     "raw-html": "HTML mentah tidak diizinkan di halaman kontributor.",
     "template-syntax": "Sintaks templat (`{{`, `{%`, `{#`, `render_macros`) tidak diizinkan.",
     "unsafe-link": "Tautan dengan skema berbahaya atau gambar dari host lain.",
+    "unsafe-file": "Jenis berkas yang tidak boleh ada di folder kontributor (mis. HTML, SVG, JS).",
     "file-exists": "Berkas yang akan dibuat sudah ada (perintah `masterplan new` tidak menimpa).",
 }
 

@@ -1,6 +1,6 @@
 """What the website build needs from the engine, free of any MkDocs import.
 
-A site generator's edge (``macros/main.py`` for MkDocs) creates one :class:`Site` per
+A site generator's edge (``macros/`` for MkDocs) creates one :class:`Site` per
 build and asks it, page by page, for generated Markdown. Moving to another generator
 means writing another edge against this class, not touching the engine.
 """
