@@ -155,9 +155,6 @@ class Views:
 
     def render_template(self, template: str, base: str, **context: Any) -> str:
         """Render one of the templates with the common context (plan, names, helpers)."""
-        return self._render(template, base, **context)
-
-    def _render(self, template: str, base: str, **context: Any) -> str:
         return self.env.get_template(template).render(
             plan=self.plan,
             info=self.plan.info,
@@ -195,7 +192,7 @@ class Views:
     ) -> Markup:
         """A two-way rupiah table with row and column totals."""
         return Markup(
-            self._render(
+            self.render_template(
                 "sum_table.html",
                 "",
                 table=table,
@@ -210,7 +207,7 @@ class Views:
         """Every programme in one sortable, filterable table (complete without JavaScript)."""
         programs = sorted(self.plan.programs, key=program_order)
         return self.defer(
-            self._render(
+            self.render_template(
                 "catalogue.html",
                 base,
                 programs=programs,
@@ -223,7 +220,9 @@ class Views:
     def matrix_opd_dimension(self, base: str) -> str:
         """OPD x dimension: how many programmes each OPD leads and supports."""
         return self.defer(
-            self._render("matrix_opd_dimension.html", base, opds=self.plan.opds, roles=self.figures.roles)
+            self.render_template(
+                "matrix_opd_dimension.html", base, opds=self.plan.opds, roles=self.figures.roles
+            )
         )
 
     def matrix_dimension(self, dimension: Dimension, base: str) -> str:
@@ -231,7 +230,7 @@ class Views:
         programs = sorted(self.plan.programs_of(dimension.key), key=program_order)
         opds = self.figures.opds_in(dimension.key)
         return self.defer(
-            self._render("matrix_dimension.html", base, d=dimension, programs=programs, opds=opds)
+            self.render_template("matrix_dimension.html", base, d=dimension, programs=programs, opds=opds)
         )
 
     def matrices(self, base: str) -> str:
@@ -255,7 +254,7 @@ class Views:
         if dimension is not None and groups:
             caption += f", dimensi {groups[0][0].name_en}"
         return self.defer(
-            self._render(
+            self.render_template(
                 "roadmap.html", base, groups=groups, years=self.plan.info.period.years, caption=caption
             )
         )
@@ -266,7 +265,7 @@ class Views:
         dims, sources = f.budget_dimension_year(), f.budget_source_year()
         names = self.names
         return self.defer(
-            self._render(
+            self.render_template(
                 "budget.html",
                 base,
                 dims=dims,
@@ -307,7 +306,7 @@ class Views:
             describedby="progres-dimensi",
         )
         return self.defer(
-            self._render("progress.html", base, rows=rows, whole=self.figures.progress(), chart=chart)
+            self.render_template("progress.html", base, rows=rows, whole=self.figures.progress(), chart=chart)
         )
 
     def rpjmd(self, base: str) -> str:
@@ -315,11 +314,13 @@ class Views:
         rows = self.figures.rpjmd_alignment()
         goals = [row for row in rows if not row.is_mission]
         served = sum(1 for row in goals if not row.gap)
-        return self.defer(self._render("rpjmd.html", base, rows=rows, goals=len(goals), served=served))
+        return self.defer(
+            self.render_template("rpjmd.html", base, rows=rows, goals=len(goals), served=served)
+        )
 
     def opd_index(self, base: str) -> str:
         """All OPDs with how many programmes they lead and support."""
-        return self.defer(self._render("opd_index.html", base))
+        return self.defer(self.render_template("opd_index.html", base))
 
     def opd_page(self, opd: Opd, base: str) -> str:
         """The generated page of one OPD."""
@@ -331,8 +332,10 @@ class Views:
                 partners.setdefault((partner.name, partner.kind), []).append(p.id)
         # The tables are deferred: readers browse them, nobody searches for their cells,
         # and keeping them out of the search index keeps it small on a phone.
-        roles_table = self.defer(self._render("opd_roles.html", base, opd=opd, by_dimension=f.roles[opd.key]))
-        return self._render(
+        roles_table = self.defer(
+            self.render_template("opd_roles.html", base, opd=opd, by_dimension=f.roles[opd.key])
+        )
+        return self.render_template(
             "opd_page.md",
             base,
             opd=opd,
@@ -346,7 +349,7 @@ class Views:
 
     def downloads(self, sizes: dict[str, int], base: str) -> str:
         """The open-data files with their sizes, and the PDF."""
-        return self._render("downloads.html", base, sizes=sizes)
+        return self.render_template("downloads.html", base, sizes=sizes)
 
     def feedback_url(self, program: Program) -> str:
         """The "Beri masukan" link: the feedback issue form, prefilled with the programme."""
@@ -365,7 +368,7 @@ class Views:
     def program_list(self, programs: Iterable[Program], caption: str, base: str) -> str:
         """A table of programmes with links, status and lead OPD."""
         ordered = sorted(programs, key=program_order)
-        return self.defer(self._render("program_list.html", base, programs=ordered, caption=caption))
+        return self.defer(self.render_template("program_list.html", base, programs=ordered, caption=caption))
 
     def program_fragments(self, program: Program, base: str) -> dict[str, str]:
         """The HTML generated from a programme's front matter, by :data:`PROGRAM_SKELETON` slot."""
@@ -379,7 +382,7 @@ class Views:
             years=sorted({year for ind in program.indicators for year in ind.targets}),
         )
         return {
-            slot: self._render(f"program_{slot}.html", base, **context)
+            slot: self.render_template(f"program_{slot}.html", base, **context)
             for slot in ("facts", "budget", "indicators")
         }
 
@@ -395,33 +398,39 @@ class Views:
         programs = self.plan.programs_of(dimension.key)
         by_element = {e.key: [p for p in programs if p.element == e.key] for e in dimension.elements}
         context = dict(d=dimension, programs=programs, by_element=by_element)
-        intro = self._render(
+        intro = self.render_template(
             "dimension_intro.md", base, total=sum(p.total_budget for p in programs), **context
         )
         if page is None:
             return intro
         body = page.body if safe else inert(page.body)
-        return intro + "\n" + body + "\n" + self._render("dimension_analysis.md", base, page=page, **context)
+        return (
+            intro
+            + "\n"
+            + body
+            + "\n"
+            + self.render_template("dimension_analysis.md", base, page=page, **context)
+        )
 
     def home(self, base: str = "") -> str:
         """Vision, missions, key figures, the six dimensions and the quick wins."""
-        return self._render("home.md", base, quick_wins=self.quick_wins)
+        return self.render_template("home.md", base, quick_wins=self.quick_wins)
 
     def governance(self, base: str = "") -> str:
         """Governance bodies and the Bimtek history."""
-        return self._render("governance.md", base)
+        return self.render_template("governance.md", base)
 
     def dimension_cards(self, base: str = "") -> str:
         """The six dimensions as cards with their programme count and budget."""
-        return self._render("dimension_cards.html", base)
+        return self.render_template("dimension_cards.html", base)
 
     def schema_table(self, cls: type) -> str:
         """The fields of one schema, for the contributor guide."""
-        return self._render("schema_table.html", "", fields=schema.describe(cls))
+        return self.render_template("schema_table.html", "", fields=schema.describe(cls))
 
     def problem_codes(self, codes: dict[str, str]) -> str:
         """The validator's problem codes and what they mean."""
-        return self._render("problem_codes.html", "", codes=codes)
+        return self.render_template("problem_codes.html", "", codes=codes)
 
 
 _PREFIX_ORDER = list(PREFIXES.values())

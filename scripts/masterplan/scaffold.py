@@ -167,8 +167,11 @@ def new_program(root: Path, request: NewProgram) -> Path:
 
 def new_opd(root: Path, *, key: str, name: str, short: str) -> None:
     """Append an OPD to data/opd.yml, keeping the file's comments and layout."""
-    plan = _loaded(root)
-    before = {p for p in check(root).problems if p.file == OPD_FILE}
+    report = check(root)
+    if report.plan is None:
+        raise ScaffoldError(report.problems)
+    plan = report.plan
+    before = {p for p in report.problems if p.file == OPD_FILE}
     problems = []
     if not re.match(SLUG, key):
         problems.append(

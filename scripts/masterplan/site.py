@@ -107,6 +107,11 @@ class Site:
     def _dates(self) -> dict[str, datetime.date]:
         return last_changed(self.root)
 
+    @cached_property
+    def _newest(self) -> datetime.date | None:
+        """The plan's last change: the date of pages computed from all of it."""
+        return max(self._dates.values(), default=None)
+
     def provenance(self, src: str) -> str:
         """ "Last changed ... ask ..." for a page: its own file's date for a staff page,
         otherwise the newest change to the plan (the page is computed from all of it)."""
@@ -122,8 +127,8 @@ class Site:
             if src in self._dimensions:
                 date = own
             else:
-                newest = max(self._dates.values(), default=None)
-                date = max(d for d in (own, newest) if d) if (own or newest) else None
+                dates = [d for d in (own, self._newest) if d is not None]
+                date = max(dates, default=None)
         parts = []
         if date is not None:
             parts.append(f"Terakhir diubah {fmt.date(date)}.")
