@@ -97,3 +97,68 @@ def test_every_command_has_help_with_an_example() -> None:
     for name, func in COMMANDS.items():
         assert func.__doc__ and "Contoh:" in func.__doc__, name
         assert name in parser.format_help()
+
+
+def plant_workflow_commands(repo: Path) -> None:
+    """A value and a file name that try to start a GitHub Actions workflow command."""
+    page = repo / "docs/program/living/alat-bantu.md"
+    text = page.read_text(encoding="utf-8").replace(
+        "lead: dishub", 'lead: "x\\n::error::pwned\\r::add-mask::y"'
+    )
+    page.write_text(text, encoding="utf-8")
+    other = repo / "docs/program/economy/promosi-umkm.md"
+    text = other.read_text(encoding="utf-8").replace("lead: diskominfo", 'lead: "50% ##[add-mask]z, a:b"')
+    other.write_text(text, encoding="utf-8")
+    other.rename(other.with_name("a\n::add-mask::x,y:z%0A.md"))
+
+
+def test_contributor_text_cannot_start_a_workflow_command(plan_repo: Path) -> None:
+    plant_workflow_commands(plan_repo)
+    code, out = run("validate", "--root", str(plan_repo), "--format", "github")
+    assert code == 1
+    lines = out.splitlines()
+    annotations = [line for line in lines if line.startswith("::error file=")]
+    problems = [line for line in lines if line.startswith("docs/")]
+    assert len(annotations) == len(problems) >= 2
+    assert [line for line in lines if line.lstrip().startswith("::") and line not in annotations] == []
+    assert "##[" not in out
+    assert (
+        "docs/program/living/alat-bantu.md:5: [unknown-opd] lead: OPD `x\\n:\u200b:error:\u200b:pwned"
+        "\\r:\u200b:add-mask:\u200b:y` tidak ada di data/opd.yml."
+    ) in lines
+    assert (
+        "::error file=docs/program/living/alat-bantu.md,line=5,title=unknown-opd::OPD "
+        "`x%0A::error::pwned%0D::add-mask::y` tidak ada di data/opd.yml."
+    ) in "\n".join(annotations)
+    assert any(
+        line.startswith("::error file=docs/program/economy/a%0A%3A%3Aadd-mask%3A%3Ax%2Cy%3Az%250A.md,")
+        for line in annotations
+    )
+    assert any("OPD `50%25 ##\u200b[add-mask]z, a:b` tidak ada" in line for line in annotations)
+
+
+def test_export_refuses_an_existing_file(plan_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = plan_repo / "terbuka.csv"
+    target.write_text("milik orang lain\n", encoding="utf-8")
+    assert run("export", "--root", str(plan_repo), "--out", str(target)) == (2, "")
+    assert "adalah berkas, bukan folder; berkas itu tidak ditimpa" in capsys.readouterr().err
+    assert target.read_text(encoding="utf-8") == "milik orang lain\n"
+
+
+def test_export_writes_into_a_new_folder(plan_repo: Path) -> None:
+    code, out = run("export", "--root", str(plan_repo), "--out", str(plan_repo / "baru/terbuka"))
+    assert code == 0
+    assert sorted(p.name for p in (plan_repo / "baru/terbuka").iterdir()) == sorted(
+        Path(line.split(" (")[0]).name for line in out.splitlines()
+    )
+
+
+def test_pdf_into_a_missing_folder_is_a_usage_error(
+    plan_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = plan_repo / "tidak-ada/juga/rencana.pdf"
+    assert run("pdf", "--root", str(plan_repo), "--out", str(missing)) == (2, "")
+    assert f"folder {missing.parent} tidak ada." in capsys.readouterr().err
+    assert run("pdf", "--root", str(plan_repo), "--out", str(plan_repo / "docs")) == (2, "")
+    assert "adalah folder; beri path berkas PDF" in capsys.readouterr().err
+    assert not missing.parent.exists()

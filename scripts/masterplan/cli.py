@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -17,10 +18,44 @@ from .validate import Report, check
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
 
+#: argparse's most common messages, for staff who read Indonesian.
+_ARGPARSE_MESSAGES = {
+    "unrecognized arguments: ": "argumen tidak dikenal: ",
+    "the following arguments are required: ": "argumen wajib belum diberikan: ",
+}
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
+        for english, indonesian in _ARGPARSE_MESSAGES.items():
+            message = message.replace(english, indonesian)
         self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, f"{self.prog}: penggunaan salah: {message}\n")
+        self.exit(EXIT_USAGE, f"{self.prog}: penggunaan salah: {plain(message)}\n")
+
+
+def _usage_error(command: str, message: str) -> int:
+    sys.stderr.write(f"masterplan {command}: {plain(message)}\n")
+    return EXIT_USAGE
+
+
+#: Characters that end a line in a terminal, a log or the Actions runner (which also
+#: reads a lone carriage return as a line break).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
+#: What the Actions runner reads as a workflow command: `::name::` at the start of a
+#: line, and the older `##[name]` anywhere in it.
+_RUNNER_COMMAND = re.compile(r":(?=:)|#(?=#\[)")
+
+
+def plain(text: str) -> str:
+    """Text for one line of plain output, whoever wrote it.
+
+    A contributor's value can hold a line break followed by ``::add-mask::`` or
+    ``::error::``. Control characters become visible escapes (``\\n``), so the value
+    stays on its problem's line, and ``::`` and ``##[`` get a zero-width space, so no
+    output can be read as a GitHub Actions workflow command.
+    """
+    text = _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
+    return _RUNNER_COMMAND.sub(lambda m: m.group() + "\u200b", text)
 
 
 def find_root(start: Path) -> Path | None:
@@ -52,10 +87,10 @@ def cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
 def write_problems(problems: list[Problem], out: TextIO) -> None:
     """One block a problem: where, code, key, message, then the fix."""
     for p in problems:
-        key = f" {p.key}:" if p.key else ""
-        out.write(f"{p.where}: [{p.code}]{key} {p.message}\n")
+        key = f" {plain(p.key)}:" if p.key else ""
+        out.write(f"{plain(p.where)}: [{p.code}]{key} {plain(p.message)}\n")
         if p.hint:
-            out.write(f"  Perbaikan: {p.hint}\n")
+            out.write(f"  Perbaikan: {plain(p.hint)}\n")
 
 
 def write_text(report: Report, out: TextIO) -> None:
@@ -74,10 +109,15 @@ def write_text(report: Report, out: TextIO) -> None:
 
 
 def github_annotation(p: Problem) -> str:
-    """A GitHub Actions workflow command that marks the problem on the changed line."""
+    """A GitHub Actions workflow command that marks the problem on the changed line.
+
+    Contributor text is escaped as the runner unescapes it, so it stays on this one
+    line and inside its field; ``##[`` gets a zero-width space as in :func:`plain`.
+    """
 
     def data(text: str) -> str:
-        return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        return text.replace("##[", "##\u200b[")
 
     def prop(text: str) -> str:
         return data(text).replace(":", "%3A").replace(",", "%2C")
@@ -147,8 +187,7 @@ def cmd_diff(args: argparse.Namespace, out: TextIO) -> int:
         base = plandiff.load_revision(args.root, args.base)
         head = plandiff.load_revision(args.root, args.head)
     except plandiff.DiffError as err:
-        sys.stderr.write(f"masterplan diff: {err}\n")
-        return EXIT_USAGE
+        return _usage_error("diff", str(err))
     out.write(plandiff.render(plandiff.compare(base, head, base_name=args.base, head_name=args.head)))
     return EXIT_OK
 
@@ -193,11 +232,20 @@ def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
 
     Berkasnya sama dengan yang diterbitkan situs di /data/. Rencana harus valid lebih dulu.
     """
+    if args.out.exists() and not args.out.is_dir():
+        return _usage_error(
+            "export",
+            f"{args.out} adalah berkas, bukan folder; berkas itu tidak ditimpa. "
+            "Beri --out sebuah folder (baru atau yang sudah ada), mis. --out data-terbuka.",
+        )
     report = _plan_or_problems(args, out)
     if report is None or report.plan is None:
         return EXIT_PROBLEMS
     files = exports.export(report.plan)
-    exports.write(files, args.out)
+    try:
+        exports.write(files, args.out)
+    except OSError as err:
+        return _usage_error("export", f"tidak dapat menulis ke {args.out}: {err.strerror or err}.")
     for name, data in files.items():
         out.write(f"{args.out / name} ({len(data):,} bita)\n".replace(",", "."))
     return EXIT_OK
@@ -208,10 +256,21 @@ def cmd_pdf(args: argparse.Namespace, out: TextIO) -> int:
 
     Contoh: masterplan pdf --out masterplan.pdf
     """
+    if args.out.is_dir():
+        return _usage_error("pdf", f"{args.out} adalah folder; beri path berkas PDF, mis. --out rencana.pdf.")
+    if not args.out.parent.is_dir():
+        return _usage_error(
+            "pdf",
+            f"folder {args.out.parent} tidak ada. Buat folder itu lebih dulu, "
+            "atau beri --out di folder yang sudah ada.",
+        )
     report = _plan_or_problems(args, out)
     if report is None or report.plan is None:
         return EXIT_PROBLEMS
-    pages = book.write_pdf(report, Views(report.plan), args.root, args.out)
+    try:
+        pages = book.write_pdf(report, Views(report.plan), args.root, args.out)
+    except OSError as err:
+        return _usage_error("pdf", f"tidak dapat menulis ke {args.out}: {err.strerror or err}.")
     out.write(f"{args.out} ({pages} halaman)\n")
     return EXIT_OK
 
