@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import io
 import subprocess
+from html.parser import HTMLParser
 from pathlib import Path
 
+import markdown
 import pytest
 
+from masterplan import plandiff
 from masterplan.cli import main
 
 SOC = """---
@@ -77,3 +80,165 @@ def test_diff_of_a_revision_with_itself_says_nothing_changed(history: Path) -> N
 def test_unknown_revision_is_a_usage_error(history: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["diff", "--root", str(history), "tidak-ada", "HEAD"], out=io.StringIO()) == 2
     assert "revisi `tidak-ada` tidak dapat dibaca" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--", "--output=OUT", "HEAD"],
+        ["HEAD", "--", "--output=OUT"],
+        ["--", "-c", "core.pager=touch OUT"],
+        ["--", "--exec=touch OUT", "HEAD"],
+    ],
+)
+def test_a_revision_is_never_read_as_a_git_option(
+    history: Path, tmp_path: Path, argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "dibuat-git"
+    argv = [arg.replace("OUT", str(target)) for arg in argv]
+    assert main(["diff", "--root", str(history), *argv], out=io.StringIO()) == 2
+    err = capsys.readouterr().err
+    assert "tidak boleh diawali tanda minus" in err
+    assert not target.exists()
+
+
+def test_an_option_given_as_a_revision_is_a_usage_error(
+    history: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["diff", "--root", str(history), "HEAD~1", "HEAD", f"--output={tmp_path / 'x'}"])
+    assert exit_info.value.code == 2
+    assert "penggunaan salah: argumen tidak dikenal: --output=" in capsys.readouterr().err
+    assert not (tmp_path / "x").exists()
+
+
+def test_a_revision_is_resolved_to_its_commit(history: Path) -> None:
+    sha = subprocess.run(
+        ["git", "-C", str(history), "rev-parse", "HEAD~1"], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert plandiff.resolve_revision(history, "HEAD~1") == sha
+    assert plandiff.resolve_revision(history, "main~1") == sha
+    for bad in ("HEAD:docs", "HEAD^{tree}", "HEAD\n--output=x", ""):
+        with pytest.raises(plandiff.DiffError):
+            plandiff.resolve_revision(history, bad)
+
+
+SECRET = SOC.replace("SOC-01", "SOC-09").replace("Ronda Digital", "Rahasia di luar repositori")
+
+
+def test_symlinks_in_a_revision_are_skipped_and_reported(history: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "rahasia.md"
+    outside.write_text(SECRET, encoding="utf-8")
+    (history / "docs/program/society/rahasia.md").symlink_to(outside)
+    (history / "docs/program/society/relatif.md").symlink_to("ronda.md")
+    (history / "docs/gambar").symlink_to("/etc")
+    git(history, "add", "-A")
+    git(history, "commit", "-q", "-m", "Symlink")
+    out = io.StringIO()
+    assert main(["diff", "--root", str(history), "HEAD~1", "HEAD"], out=out) == 0
+    text = out.getvalue()
+    assert "Rahasia" not in text
+    for path in ("docs/gambar", "docs/program/society/rahasia.md", "docs/program/society/relatif.md"):
+        assert f"- `{path}` [unsafe-file] `{path}` adalah tautan simbolik (symlink)" in text
+
+    dest = tmp_path / "revisi"
+    dest.mkdir()
+    skipped = plandiff.read_revision(history, plandiff.resolve_revision(history, "HEAD"), dest)
+    assert [(p.file, p.code) for p in skipped] == [
+        ("docs/gambar", "unsafe-file"),
+        ("docs/program/society/rahasia.md", "unsafe-file"),
+        ("docs/program/society/relatif.md", "unsafe-file"),
+    ]
+    assert not [p for p in dest.rglob("*") if p.is_symlink()]
+    assert (dest / "docs/program/society/ronda.md").read_text(encoding="utf-8") == SOC
+
+
+HOSTILE = (
+    "[klik](https://evil.example) ![x](https://evil.example/a.png) @org/team "
+    "<img src=x onerror=alert(1)> | pipe `kode` ``` #123 https://bare.example www.evil.example "
+    "**tebal** <script>alert(1)</script> &amp; \\\n::error::pwned"
+)
+
+#: What the comment may contain once rendered: the renderer's own markup only.
+ALLOWED_TAGS = {"h2", "h3", "p", "ul", "li", "strong", "code", "table", "thead", "tbody", "tr", "th", "td"}
+
+
+class _Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, list[tuple[str, str | None]]]] = []
+        self.text: list[str] = []
+        #: Text outside code spans, where GitHub links mentions, references and addresses.
+        self.prose: list[str] = []
+        self.in_code = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, attrs))
+        self.in_code = self.in_code or tag == "code"
+
+    def handle_endtag(self, tag: str) -> None:
+        self.in_code = self.in_code and tag != "code"
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+        if not self.in_code:
+            self.prose.append(data)
+
+
+def rendered(text: str) -> _Tags:
+    """The comment as HTML, roughly as GitHub renders it, split into tags and text."""
+    parser = _Tags()
+    parser.feed(markdown.markdown(text, extensions=["tables"]))
+    return parser
+
+
+def assert_inert(comment: str) -> None:
+    html = rendered(comment)
+    assert {tag for tag, _ in html.tags} <= ALLOWED_TAGS
+    assert all(name == "style" for _, attrs in html.tags for name, _ in attrs)
+    prose = "".join(html.prose)
+    assert "@org" not in prose and "#123" not in prose
+    assert "https://" not in prose and "www.evil" not in prose
+    assert not any(line.lstrip().startswith("::") for line in comment.splitlines())
+
+
+def test_contributor_text_in_the_comment_is_inert(history: Path) -> None:
+    page = history / "docs/program/society/ronda.md"
+    hostile = HOSTILE.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    text = page.read_text(encoding="utf-8").replace("title: Ronda Digital", f'title: "{hostile}"')
+    text = text.replace("lead: dinsos", f'lead: "@org/team <b>x</b> | {hostile}"')
+    page.write_text(text, encoding="utf-8")
+    hostile_name = history / "docs/program/society/x`` [a](http:evil.example) @org <b>x<b> ``.md"
+    page.rename(hostile_name)
+    git(history, "add", "-A")
+    git(history, "commit", "-q", "-m", "Judul berbahaya")
+    out = io.StringIO()
+    assert main(["diff", "--root", str(history), "HEAD~1", "HEAD"], out=out) == 0
+    comment = out.getvalue()
+    assert "### Isian yang berubah" in comment and "### Masalah validasi baru" in comment
+    assert "### Program dipindahkan" in comment and "| @\u200borg/team" in comment
+    assert_inert(comment)
+    for line in comment.splitlines():
+        if line.startswith("|"):
+            assert line.count(" | ") - line.count("\\|") <= 3, line  # four cells, no more
+
+
+def test_hostile_text_renders_as_itself() -> None:
+    html = rendered(
+        f"- {plandiff._md(HOSTILE)}\n- {plandiff._code(HOSTILE)}\n- {plandiff._message(HOSTILE)}\n"
+    )
+    assert [tag for tag, _ in html.tags][:5] == ["ul", "li", "li", "code", "li"]
+    assert {tag for tag, _ in html.tags} == {"ul", "li", "code"}
+    text = "".join(html.text).replace("\u200b", "")
+    assert HOSTILE.replace("\n", " ") in text  # the code span: exactly the text
+    assert "[klik](https://evil.example) ![x](https://evil.example/a.png) @org/team" in text
+    assert "<img src=x onerror=alert(1)> | pipe" in text
+    assert_inert(f"- {plandiff._md(HOSTILE)}\n- {plandiff._code(HOSTILE)}\n- {plandiff._message(HOSTILE)}\n")
+
+
+@pytest.mark.parametrize("value", ["`", "``a`", " a ", "a`", "x | y", "<b>", "##[error]x"])
+def test_code_spans_hold_any_text(value: str) -> None:
+    html = rendered(f"- {plandiff._code(value)}\n")
+    assert [tag for tag, _ in html.tags] == ["ul", "li", "code"]
+    assert "".join(html.text).strip().replace("\u200b", "") == value.strip()
+    assert "##[" not in plandiff._code(value)

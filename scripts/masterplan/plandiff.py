@@ -3,13 +3,17 @@
 Both revisions are read from git into temporary folders and loaded with the same
 loader as the build, then compared programme by programme (by id), budget by budget.
 The result is Markdown, meant for a pull-request comment.
+
+The revisions and everything inside them come from contributors. A revision is only
+ever passed to git after ``--end-of-options`` and resolved to a commit SHA first; files
+are read as git objects (no ``git archive``: no symlinks recreated, no export
+attributes from the revision); and every contributor string in the Markdown is inert.
 """
 
 from __future__ import annotations
 
-import io
+import re
 import subprocess
-import tarfile
 import tempfile
 from collections import defaultdict
 from dataclasses import dataclass
@@ -20,6 +24,9 @@ from . import fmt
 from .model import Masterplan, Program
 from .problems import Problem
 from .validate import Report, check
+
+#: The folders of a revision that hold the plan.
+FOLDERS = ("data", "docs")
 
 #: Fields compared between revisions, with the label reviewers read.
 FIELDS = {
@@ -37,30 +44,122 @@ FIELDS = {
     "indicators": "indikator",
 }
 
+_REGULAR_FILES = {"100644", "100755"}
+_SHA = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
+
 
 class DiffError(Exception):
     """A revision cannot be read (unknown revision, not a git repository)."""
 
 
-def read_revision(root: Path, revision: str, dest: Path) -> None:
-    """Extract ``data/`` and ``docs/`` of ``revision`` into ``dest``."""
-    result = subprocess.run(
-        ["git", "-C", str(root), "archive", "--format=tar", revision, "data", "docs"],
-        capture_output=True,
-        check=False,
-    )
+def _git(root: Path, *args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    try:
+        return subprocess.run(["git", "-C", str(root), *args], input=stdin, capture_output=True, check=False)
+    except FileNotFoundError as err:
+        raise DiffError("perintah `git` tidak ditemukan; pasang git lebih dulu.") from err
+
+
+def resolve_revision(root: Path, revision: str) -> str:
+    """The commit SHA that ``revision`` names, or :class:`DiffError`.
+
+    Git never reads ``revision`` as an option: one starting with ``-`` is refused, and
+    the check itself puts it after ``--end-of-options``.
+    """
+    if revision.startswith("-"):
+        raise DiffError(
+            f"revisi `{revision}` ditolak: revisi tidak boleh diawali tanda minus (`-`) karena "
+            "git akan membacanya sebagai opsi. Beri nama cabang, tag atau SHA commit, "
+            "mis. `origin/main`."
+        )
+    if not revision or any(c in revision for c in "\0\r\n"):
+        raise DiffError(f"revisi `{revision}` ditolak: bukan nama cabang, tag atau SHA commit.")
+    result = _git(root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}")
+    sha = result.stdout.decode("ascii", "replace").strip()
+    if result.returncode != 0 or not _SHA.fullmatch(sha):
+        reason = result.stderr.decode("utf-8", "replace").strip() or (
+            "bukan cabang, tag atau commit yang dikenal repositori ini"
+        )
+        raise DiffError(f"revisi `{revision}` tidak dapat dibaca dari git: {reason}.")
+    return sha
+
+
+def read_revision(root: Path, commit: str, dest: Path) -> list[Problem]:
+    """Write the regular files of ``data/`` and ``docs/`` at ``commit`` into ``dest``.
+
+    Symlinks and submodules are never followed or recreated: a symlink could point at
+    any file on the machine running the diff. Each one skipped is returned as an
+    ``unsafe-file`` problem.
+    """
+    if not _SHA.fullmatch(commit):
+        raise DiffError(f"`{commit}` bukan SHA commit; gunakan resolve_revision lebih dulu.")
+    listing = _git(root, "ls-tree", "-r", "-z", "--full-tree", commit, "--", *FOLDERS)
+    if listing.returncode != 0:
+        message = listing.stderr.decode("utf-8", "replace").strip()
+        raise DiffError(f"revisi `{commit}` tidak dapat dibaca dari git: {message}")
+    files: list[tuple[str, str]] = []
+    skipped: list[Problem] = []
+    for entry in listing.stdout.split(b"\0"):
+        if not entry:
+            continue
+        info, _, raw_path = entry.partition(b"\t")
+        mode, _, rest = info.decode("ascii").partition(" ")
+        sha = rest.rpartition(" ")[2]
+        path = raw_path.decode("utf-8", "surrogateescape")
+        parts = path.split("/")
+        if parts[0] not in FOLDERS or any(part in ("", ".", "..", ".git") for part in parts):
+            skipped.append(_unsafe(path, "memiliki path yang tidak sah"))
+        elif mode == "120000":
+            skipped.append(_unsafe(path, "adalah tautan simbolik (symlink)"))
+        elif mode not in _REGULAR_FILES:
+            skipped.append(_unsafe(path, "adalah submodul git"))
+        else:
+            files.append((path, sha))
+    for (path, _), data in zip(files, _read_blobs(root, [sha for _, sha in files]), strict=True):
+        target = dest.joinpath(*path.split("/"))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        # "x": create a new file only; dest holds no links, so nothing is written elsewhere.
+        with target.open("xb") as handle:
+            handle.write(data)
+    return skipped
+
+
+def _read_blobs(root: Path, shas: list[str]) -> list[bytes]:
+    if not shas:
+        return []
+    result = _git(root, "cat-file", "--batch", stdin="".join(f"{sha}\n" for sha in shas).encode())
     if result.returncode != 0:
-        message = result.stderr.decode("utf-8", "replace").strip()
-        raise DiffError(f"revisi `{revision}` tidak dapat dibaca dari git: {message}")
-    with tarfile.open(fileobj=io.BytesIO(result.stdout)) as archive:
-        archive.extractall(dest, filter="data")  # "data" refuses links and paths outside dest
+        raise DiffError("isi revisi tidak dapat dibaca dari git: " + result.stderr.decode("utf-8", "replace"))
+    out, blobs, at = result.stdout, [], 0
+    for sha in shas:
+        newline = out.index(b"\n", at)
+        header = out[at:newline].split(b" ")
+        if len(header) != 3 or header[1] != b"blob":
+            raise DiffError(f"objek git `{sha}` tidak dapat dibaca.")
+        size = int(header[2])
+        blobs.append(out[newline + 1 : newline + 1 + size])
+        at = newline + 1 + size + 1
+    return blobs
+
+
+def _unsafe(path: str, what: str) -> Problem:
+    return Problem(
+        file=path,
+        line=None,
+        code="unsafe-file",
+        key="",
+        message=f"`{path}` {what}; berkas ini dilewati dan tidak dibaca.",
+        hint="Simpan halaman dan data sebagai berkas biasa; symlink dan submodul tidak pernah dibaca.",
+    )
 
 
 def load_revision(root: Path, revision: str) -> Report:
+    """Validate the plan as it is at ``revision``, read from git."""
+    commit = resolve_revision(root, revision)
     with tempfile.TemporaryDirectory(prefix="masterplan-diff-") as tmp:
-        read_revision(root, revision, Path(tmp))
+        skipped = read_revision(root, commit, Path(tmp))
         report = check(Path(tmp))
-    return report
+    problems = sorted({*report.problems, *skipped}, key=lambda p: (p.file, p.line or 0, p.code, p.key))
+    return Report(plan=report.plan, problems=problems, files=report.files)
 
 
 @dataclass
@@ -158,25 +257,29 @@ def _budget_deltas(base: Masterplan | None, head: Masterplan | None) -> dict[str
 
 
 def render(diff: PlanDiff) -> str:
-    """The diff as Markdown for a pull-request comment."""
-    out = [f"## Perubahan rencana induk: `{diff.base}` → `{diff.head}`", ""]
+    """The diff as Markdown for a pull-request comment.
+
+    Every string a contributor wrote goes through :func:`_md` (prose and table cells),
+    :func:`_code` (paths and revisions) or :func:`_message`, so it shows as the text it is.
+    """
+    out = [f"## Perubahan rencana induk: {_code(diff.base)} → {_code(diff.head)}", ""]
     if diff.empty:
         return "\n".join([*out, "Perubahan ini tidak mengubah program, anggaran, maupun hasil validasi.", ""])
 
     def title(p: Program) -> str:
-        return f"**{p.id}** {_md(p.title)}"
+        return f"**{_md(p.id)}** {_md(p.title)}"
 
     for heading, programs in (("Program baru", diff.added), ("Program dihapus", diff.removed)):
         if programs:
             out += [f"### {heading}", ""]
             out += [
-                f"- {title(p)} ({p.dimension}, pengampu {p.lead}, {fmt.rupiah(p.total_budget)})"
+                f"- {title(p)} ({_md(p.dimension)}, pengampu {_md(p.lead)}, {fmt.rupiah(p.total_budget)})"
                 for p in programs
             ]
             out.append("")
     if diff.moved:
         out += ["### Program dipindahkan atau diganti nama berkasnya", ""]
-        out += [f"- {title(new)}: `{old.path}` → `{new.path}`" for old, new in diff.moved]
+        out += [f"- {title(new)}: {_code(old.path)} → {_code(new.path)}" for old, new in diff.moved]
         out.append("")
     if diff.changed:
         out += ["### Isian yang berubah", ""]
@@ -200,17 +303,46 @@ def render(diff: PlanDiff) -> str:
             out.append("")
     if diff.new_problems:
         out += ["### Masalah validasi baru", ""]
-        out += [f"- `{p.where}` [{p.code}] {_md(p.message)}" for p in diff.new_problems]
+        out += [f"- {_code(p.where)} [{p.code}] {_message(p.message)}" for p in diff.new_problems]
         out.append("")
     return "\n".join(out)
 
 
+#: Characters that end a line somewhere (Markdown, a terminal, the Actions runner).
+_LINE_BREAKS = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
+#: Markdown punctuation that can start markup in the middle of a line, as a backslash
+#: escape; HTML as entities (an escaped `<` is not an escape in every renderer); `@`
+#: followed by a zero-width space, so GitHub sees no mention or e-mail address.
+_INLINE = str.maketrans(
+    {c: "\\" + c for c in "\\`*_~[]|$"} | {"<": "&lt;", ">": "&gt;", "&": "&amp;", "@": "@\u200b"}
+)
+#: What GitHub links without any markup: issue references and bare addresses.
+_AUTOLINKS = re.compile(r"#(?=\d)|:(?=//)|(?i:www)(?=\.)")
+
+
 def _md(text: str) -> str:
-    # A comment is Markdown that GitHub renders: keep contributor text from becoming markup.
-    return (
-        text.replace("\\", "\\\\")
-        .replace("|", "\\|")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace("\n", " ")
-    )
+    """Contributor text as inert Markdown: it renders as itself, on one line, and
+    creates no link, image, mention, reference, HTML or table cell."""
+    text = _LINE_BREAKS.sub(" ", text).translate(_INLINE)
+    return _AUTOLINKS.sub(lambda m: m.group() + "\u200b", text)
+
+
+def _code(text: str) -> str:
+    """Contributor text as a code span that no backtick inside it can close.
+
+    Not for table cells: GitHub splits a table row at every `|`, even in code.
+    """
+    text = _LINE_BREAKS.sub(" ", text).replace("##[", "##\u200b[")  # no runner command
+    fence = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
+    pad = " " if text[:1] in ("`", " ") or text[-1:] in ("`", " ") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def _message(text: str) -> str:
+    """A validator message, whose `quoted` values (often the contributor's) show as code.
+
+    Splitting at backticks is safe whatever the values hold: each piece is rendered
+    inert on its own, so a backtick in a value can only move where code starts.
+    """
+    parts = text.split("`")
+    return "".join((_code(part) if part else "") if i % 2 else _md(part) for i, part in enumerate(parts))
