@@ -14,6 +14,7 @@ from typing import Any
 from jinja2.sandbox import SandboxedEnvironment
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
+from mkdocs.structure.toc import get_toc
 
 from masterplan.loader import is_allowed_file
 from masterplan.site import SITE_KEY, Site, is_contributor_page
@@ -79,7 +80,22 @@ def on_page_markdown(markdown: str, page: Any, config: Any, **_: Any) -> str:
     description = site.page_description(src)
     if description is not None:
         page.meta["description"] = description
-    return site.page_markdown(src, markdown, page.url) + site.provenance(src)
+    generated = site.page_markdown(src, markdown, page.url)
+    return generated + site.provenance(src) if generated else generated
+
+
+def on_page_content(html: str, page: Any, config: Any, **_: Any) -> str:
+    """Staff pages: the engine's clean HTML and table of contents, not the generator's.
+
+    Their narrative is converted and sanitized by the same function the validator runs,
+    so what a contributor wrote reaches the theme and the search index only cleaned.
+    """
+    site: Site = config[SITE_KEY]
+    rendered = site.page_content(_src(page, config), page.url)
+    if rendered is None:
+        return html
+    page.toc = get_toc(rendered.toc_tokens)  # type: ignore[arg-type]  # the same dicts, untyped
+    return rendered.html
 
 
 def on_post_page(output: str, page: Any, config: Any) -> str:

@@ -11,24 +11,17 @@ import datetime
 import subprocess
 from pathlib import Path
 
-import markdown
 from markupsafe import Markup
 
 from . import fmt
-from .render import Views, inert, program_order
-from .validate import UNSAFE, Report
-
-#: Markdown extensions for narratives: the same reading as the site's mkdocs.yml.
-EXTENSIONS = ["tables", "admonition"]
+from .render import Views, program_order
+from .safehtml import render
+from .validate import Report
 
 
 def book_html(report: Report, views: Views, base: str) -> str:
     """The book body: table of contents, then the eight chapters."""
     plan = views.plan
-    # One converter for all narratives: building a Markdown instance costs more than a
-    # short narrative does to convert.
-    converter = markdown.Markdown(extensions=EXTENSIONS)
-    unsafe = {p.file for p in report.problems if p.code in UNSAFE}
     groups = []
     for d in plan.dimensions:
         programs = sorted(plan.programs_of(d.key), key=program_order)
@@ -39,7 +32,7 @@ def book_html(report: Report, views: Views, base: str) -> str:
                     (
                         p,
                         {k: Markup(v) for k, v in views.program_fragments(p, base).items()},
-                        Markup(_narrative(converter, p.body, safe=p.path not in unsafe)),
+                        Markup(_narrative(p.body, p.path, base)),
                     )
                     for p in programs
                 ],
@@ -61,14 +54,24 @@ def book_html(report: Report, views: Views, base: str) -> str:
     )
 
 
-def _narrative(converter: markdown.Markdown, body: str, *, safe: bool) -> str:
-    # Headings of a narrative become h5 so they sit below the programme's own heading.
-    if not safe:
-        return inert(body)
-    html = str(converter.reset().convert(body))
-    for level in (2, 3, 4):
-        html = html.replace(f"<h{level}", "<h5").replace(f"</h{level}>", "</h5>")
-    return html
+def _narrative(body: str, path: str, base: str) -> str:
+    """A narrative as the site shows it (the one renderer and sanitizer), its headings
+    made h5 to sit below the programme's own, without the page's permalink anchors."""
+    html = render(body, page=path.removeprefix("docs/"), base=base).html
+    for level in (1, 2, 3, 4, 5, 6):
+        html = html.replace(f"<h{level} ", "<h5 ").replace(f"</h{level}>", "</h5>")
+    # Ids and anchors would repeat from one programme to the next on the same page.
+    return _cut(_cut(html, '<a class="headerlink"', "</a>", ""), '<h5 id="', ">", "<h5>")
+
+
+def _cut(html: str, opening: str, closing: str, replacement: str) -> str:
+    """Replace every ``opening...closing`` span with ``replacement`` (no regex: linear)."""
+    parts, start = [], 0
+    while (found := html.find(opening, start)) != -1:
+        end = html.index(closing, found + len(opening)) + len(closing)
+        parts += [html[start:found], replacement]
+        start = end
+    return "".join(parts) + html[start:]
 
 
 def version(root: Path) -> str:

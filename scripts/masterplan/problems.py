@@ -38,7 +38,8 @@ CATALOGUE: dict[str, str] = {
     "progress-mismatch": "Progres tidak sesuai dengan status.",
     "raw-html": "HTML mentah tidak diizinkan di halaman kontributor.",
     "template-syntax": "Sintaks templat (`{{`, `{%`, `{#`, `render_macros`) tidak diizinkan.",
-    "unsafe-link": "Tautan dengan skema berbahaya atau gambar dari host lain.",
+    "unsafe-link": "Tautan dengan skema selain http(s) atau mailto, atau alamat ke host lain yang disamarkan.",
+    "remote-image": "Gambar dimuat dari host lain; gambar harus disimpan di repositori.",
     "unsafe-file": "Jenis berkas yang tidak boleh ada di folder kontributor (mis. HTML, SVG, JS).",
     "file-exists": "Berkas yang akan dibuat sudah ada (perintah `masterplan new` tidak menimpa).",
 }

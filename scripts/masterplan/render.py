@@ -8,7 +8,6 @@ inside HTML blocks, where Markdown does not interpret them, or pass :func:`md_te
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Callable, Iterable
 from functools import cached_property
@@ -22,6 +21,7 @@ from markupsafe import Markup, escape
 from . import charts, fmt, schema
 from .aggregate import Figures, Table
 from .model import PREFIXES, Dimension, DimensionPage, Masterplan, Opd, Program
+from .safehtml import Rendered, render
 
 TEMPLATES = Path(__file__).parent / "templates"
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
@@ -58,19 +58,10 @@ def yaml_value(value: Any) -> str:
     return str(value)
 
 
-def inert(body: str) -> str:
-    """A contributor narrative shown as plain text, used when it failed the safety rules."""
-    return (
-        '<div class="mp-inert" role="note"><p><strong>Narasi tidak ditampilkan sebagai '
-        "Markdown karena memuat HTML, templat atau tautan yang tidak diizinkan.</strong></p>"
-        f"<pre>{html.escape(body.strip())}</pre></div>\n"
-    )
-
-
-#: A programme page as Markdown: fixed headings (for the table of contents) between slots
-#: that :func:`fill_slots` fills with generated HTML. The site fills them only after
-#: Markdown and search indexing, which then never parse the generated tables: that keeps
-#: a 1,000-programme build close to a plain one.
+#: A programme page above its narrative: fixed headings (for the table of contents)
+#: between slots that :func:`fill_slots` fills with generated HTML. The site fills them
+#: only after search indexing, which then never reads the generated tables: that keeps a
+#: 1,000-programme build close to a plain one. Generated HTML never meets the sanitizer.
 PROGRAM_SKELETON = "{facts}\n\n## Anggaran indikatif\n\n{budget}\n\n## Indikator kinerja\n\n{indicators}\n\n"
 
 
@@ -79,11 +70,8 @@ def slot(name: str) -> str:
     return f"<!-- masterplan:{name} -->"
 
 
-def program_skeleton(body: str) -> str:
-    return (
-        PROGRAM_SKELETON.format(facts=slot("facts"), budget=slot("budget"), indicators=slot("indicators"))
-        + body
-    )
+def program_skeleton() -> str:
+    return PROGRAM_SKELETON.format(facts=slot("facts"), budget=slot("budget"), indicators=slot("indicators"))
 
 
 def fill_slots(text: str, fragments: dict[str, str]) -> str:
@@ -144,6 +132,24 @@ class Views:
         # in after Markdown and search have run, so they never parse those tables.
         self.defer = defer or (lambda html: html)
         self._opds = {o.key: o for o in plan.opds}
+        # Generated HTML inside a contributor page, kept out of the sanitizer's way.
+        self._kept: list[str] = []
+        self.env.filters["keep"] = lambda html: Markup(self.keep(str(html)))
+
+    def keep(self, html: str) -> str:
+        """Put generated ``html`` aside as a slot that :meth:`page_content` refills after
+        cleaning the page (the sanitizer would strip our classes, tables and charts)."""
+        self._kept.append(html)
+        return "\n" + slot(f"kept-{len(self._kept) - 1}") + "\n"
+
+    def _unkeep(self, html: str) -> str:
+        start = html.find("<!-- masterplan:kept-")
+        while start != -1:
+            end = html.index(" -->", start)
+            index = int(html[start + len("<!-- masterplan:kept-") : end])
+            html = html[:start] + self._kept[index].strip() + html[end + 4 :]
+            start = html.find("<!-- masterplan:kept-", start)
+        return html
 
     def opd_name(self, key: str) -> str:
         opd = self._opds.get(key)
@@ -155,7 +161,7 @@ class Views:
 
     def render_template(self, template: str, base: str, **context: Any) -> str:
         """Render one of the templates with the common context (plan, names, helpers)."""
-        return self.env.get_template(template).render(
+        common: dict[str, Any] = dict(
             plan=self.plan,
             info=self.plan.info,
             base=base,
@@ -167,8 +173,8 @@ class Views:
             opd_roles=self.figures.opd_roles,
             feedback_url=self.feedback_url,
             roadmap_of=lambda key: Markup(self.roadmap(base, dimension=key)),
-            **context,
         )
+        return self.env.get_template(template).render({**common, **context})
 
     @cached_property
     def quick_wins(self) -> list[Program]:
@@ -386,31 +392,48 @@ class Views:
             for slot in ("facts", "budget", "indicators")
         }
 
-    def program_page(self, program: Program, base: str, *, safe: bool = True) -> str:
-        """The whole programme page: generated panel above the staff's narrative."""
-        markdown = program_skeleton(program.body if safe else inert(program.body))
-        return fill_slots(markdown, self.program_fragments(program, base))
+    def program_content(self, program: Program, base: str) -> Rendered:
+        """A programme page as clean HTML: panel headings and slots, then the narrative.
+        The slots of :meth:`program_fragments` are left for the caller to fill."""
+        return render(
+            program.body, before=program_skeleton(), page=program.path.removeprefix("docs/"), base=base
+        )
 
-    def dimension_page(
-        self, dimension: Dimension, page: DimensionPage | None, base: str, *, safe: bool = True
-    ) -> str:
+    def program_page(self, program: Program, base: str) -> str:
+        """The whole programme page as HTML: generated panel above the staff's narrative."""
+        return fill_slots(self.program_content(program, base).html, self.program_fragments(program, base))
+
+    def dimension_content(self, dimension: Dimension, page: DimensionPage | None, base: str) -> Rendered:
         """Elements and figures, the narrative, then SWOT, readiness, strategy, programmes."""
         programs = self.plan.programs_of(dimension.key)
         by_element = {e.key: [p for p in programs if p.element == e.key] for e in dimension.elements}
-        context = dict(d=dimension, programs=programs, by_element=by_element)
-        intro = self.render_template(
-            "dimension_intro.md", base, total=sum(p.total_budget for p in programs), **context
+        context = dict(
+            d=dimension,
+            programs=programs,
+            by_element=by_element,
+            program_list=lambda items, caption: Markup(self.keep(self.program_list(items, caption, base))),
+            roadmap_of=lambda key: Markup(self.keep(self.roadmap(base, dimension=key))),
         )
-        if page is None:
-            return intro
-        body = page.body if safe else inert(page.body)
-        return (
-            intro
-            + "\n"
-            + body
-            + "\n"
-            + self.render_template("dimension_analysis.md", base, page=page, **context)
+        intro = self.keep(
+            self.render_template(
+                "dimension_intro.html", base, total=sum(p.total_budget for p in programs), **context
+            )
         )
+        after = ""
+        if page is not None:
+            after = self.render_template("dimension_analysis.md", base, page=page, **context)
+        rendered = render(
+            page.body if page is not None else "",
+            before=intro,
+            after=after,
+            page=page.path.removeprefix("docs/") if page is not None else "",
+            base=base,
+        )
+        rendered.html = self._unkeep(rendered.html)
+        return rendered
+
+    def dimension_page(self, dimension: Dimension, page: DimensionPage | None, base: str) -> str:
+        return self.dimension_content(dimension, page, base).html
 
     def home(self, base: str = "") -> str:
         """Vision, missions, key figures, the six dimensions and the quick wins."""

@@ -20,9 +20,10 @@ from .loader import DIMENSION_DIR, PROGRAM_DIR
 from .model import Dimension, DimensionPage, Masterplan, Opd, Program
 from .problems import Problem
 from .provenance import last_changed
-from .render import Views, fill_slots, inert, program_skeleton, slot
+from .render import Views, fill_slots, slot
+from .safehtml import Rendered
 from .schemas import json_schemas
-from .validate import UNSAFE, Report, check
+from .validate import Report, check
 
 DEFERRED = re.compile(r"<!-- masterplan:deferred-(\d+) -->")
 
@@ -50,7 +51,6 @@ class Site:
         self.repository = repository
         self.report: Report = check(root)
         self._deferred: list[str] = []
-        self._unsafe = {p.file for p in self.report.problems if p.code in UNSAFE}
         plan = self.report.plan
         self._opd_pages: dict[str, Opd] = {}
         self._programs: dict[str, Program] = {}
@@ -153,20 +153,30 @@ class Site:
         return None
 
     def page_markdown(self, src: str, markdown: str, url: str) -> str:
-        """The Markdown to build for the docs file ``src`` (``docs/...``) at ``url``."""
-        base = base_of(url)
+        """The Markdown to build for the docs file ``src`` (``docs/...``) at ``url``.
+
+        Staff pages that loaded get none: their HTML comes from :meth:`page_content`,
+        the renderer and sanitizer the validator runs too, never from the generator.
+        """
         if src in self._opd_pages:
-            return self.views.opd_page(self._opd_pages[src], base)
+            return self.views.opd_page(self._opd_pages[src], base_of(url))
         if not is_contributor_page(src):
             return markdown
-        safe = src not in self._unsafe
+        if src in self._programs or src in self._dimensions:
+            return ""
+        return self._broken_page(src)
+
+    def page_content(self, src: str, url: str) -> Rendered | None:
+        """The clean HTML and table of contents of a staff page (``None`` for others)."""
+        base = base_of(url)
         if src in self._programs:
-            program = self._programs[src]
-            return program_skeleton(program.body if safe else inert(program.body))
-        if src in self._dimensions:
-            dimension, page = self._dimensions[src]
-            return self.views.dimension_page(dimension, page, base, safe=safe)
-        return self._broken_page(src, markdown)
+            rendered = self.views.program_content(self._programs[src], base)
+        elif src in self._dimensions:
+            rendered = self.views.dimension_content(*self._dimensions[src], base)
+        else:
+            return None
+        rendered.html += self.provenance(src)
+        return rendered
 
     def page_html(self, src: str, html: str, url: str) -> str:
         """The final HTML of a page, with the generated fragments in their slots."""
@@ -201,8 +211,8 @@ class Site:
         text = f"Program {program.id} {program.title}, dimensi {name}, {self.plan.info.region}."
         return html.escape(text)  # themes print it unescaped inside an attribute
 
-    def _broken_page(self, src: str, markdown: str) -> str:
-        """A contributor page that failed to load: its problems, and its text made inert."""
+    def _broken_page(self, src: str) -> str:
+        """A contributor page that failed to load: its problems, none of its text."""
         items = "".join(
             f"<li>{html.escape(p.where)}: [{html.escape(p.code)}] {html.escape(p.message)}</li>"
             for p in self.problems
@@ -210,5 +220,5 @@ class Site:
         )
         return (
             '<div class="mp-inert" role="alert"><p><strong>Halaman ini belum dapat '
-            f"ditampilkan karena bermasalah:</strong></p><ul>{items}</ul></div>\n\n" + inert(markdown)
+            f"ditampilkan karena bermasalah:</strong></p><ul>{items}</ul></div>\n\n"
         )

@@ -6,8 +6,6 @@ and returns every problem, sorted by file and line.
 
 from __future__ import annotations
 
-import html
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,23 +14,13 @@ from typing import Any
 from .loader import PLAN_FILE, load_plan
 from .model import PREFIXES, DimensionPage, Masterplan, Program
 from .problems import Problem, choice_hint
+from .safehtml import ADMONITIONS, Change, line_of, normalize_url, render
 from .schema import key_name
 from .source import KeyPath
 
-TEMPLATE = re.compile(r"\{\{|\{%|\{#")
-# Anything Python-Markdown would pass through as HTML: a tag, a comment, a processing
-# instruction or declaration, or a tag name whose attributes continue on the next line.
-HTML_TAG = re.compile(r"<(/?[A-Za-z][^<>]*)>|<!--|<\?|<![A-Za-z]|<[A-Za-z][A-Za-z0-9-]*(?:\s|$)")
-# What Markdown itself turns into a safe link: <https://…>, <mailto:…>, <name@host>.
-AUTOLINK = re.compile(r"(?:https?://|mailto:)[^\s<>]*|[^\s<>@:/]+@[^\s<>@]+")
-LINK = re.compile(r"(!?)\[[^\]]*\]\(\s*<?([^\s)>]*)")
-REFERENCE = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)")
-CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)*?\1")
-FENCE = re.compile(r"^\s{0,3}(```|~~~)")
-SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
-SAFE_SCHEMES = {"http", "https", "mailto", "tel"}
-#: Problems that make a narrative unsafe to render as Markdown: it is shown as text.
-UNSAFE = {"raw-html", "template-syntax", "unsafe-link"}
+#: What a contributor page may not contain, in narrative or front matter: template
+#: syntax. Pages are never rendered as templates; the rule keeps them from becoming so.
+TEMPLATE_MARKS = ("{{", "{%", "{#")
 
 
 @dataclass
@@ -234,13 +222,14 @@ def _check_years(plan: Masterplan, p: Program) -> list[Problem]:
 
 
 def _check_content(item: Program | DimensionPage) -> list[Problem]:
-    """Template syntax, raw HTML and unsafe links in a contributor page."""
+    """Template syntax and HTML in front matter; in the narrative, whatever the renderer's
+    sanitizer would remove (the same function the build uses)."""
     out: list[Problem] = []
     if item.meta is not None:
         for path, text in _strings(item.meta.data, ()):
-            if TEMPLATE.search(text):
+            if any(mark in text for mark in TEMPLATE_MARKS):
                 out.append(_template_problem(item.path, item.meta.line(path), key_name(path)))
-            if _html(text):
+            if has_tag(text):
                 out.append(
                     Problem(
                         file=item.path,
@@ -251,67 +240,79 @@ def _check_content(item: Program | DimensionPage) -> list[Problem]:
                         hint="Tulis teks biasa; tanda < dan > tidak diperlukan.",
                     )
                 )
-    for number, line, in_code in _body_lines(item):
-        if TEMPLATE.search(line):
-            out.append(_template_problem(item.path, number, ""))
-        if in_code:
-            continue
-        prose = CODE_SPAN.sub("", line)
-        tag = _html(prose)
-        if tag is not None:
-            scheme = SCHEME.match(tag)
-            if scheme:
-                out.append(_link_problem(item.path, number, tag))
-            else:
-                out.append(
-                    Problem(
-                        file=item.path,
-                        line=number,
-                        code="raw-html",
-                        key="",
-                        message=f"Narasi memuat HTML mentah: `{_clip(tag)}`.",
-                        hint="Gunakan Markdown: **tebal**, *miring*, [teks](https://…), "
-                        "daftar `- `, tabel `| a | b |`.",
-                    )
-                )
-        for bang, target in LINK.findall(prose) + [("", t) for t in REFERENCE.findall(prose)]:
-            if _unsafe(target, image=bool(bang)):
-                out.append(_link_problem(item.path, number, target))
+    body = item.body
+    for offset, text in enumerate(body.split("\n")):
+        if any(mark in text for mark in TEMPLATE_MARKS):
+            out.append(_template_problem(item.path, item.body_line + offset, ""))
+    rendered = render(item.body, page=item.path.removeprefix("docs/"))
+    out += [_change_problem(item, change) for change in rendered.changes]
     return out
 
 
-def _html(text: str) -> str | None:
-    """The first raw-HTML fragment in ``text`` that Markdown would not make safe."""
-    for match in HTML_TAG.finditer(text):
-        inner = match.group(1)
-        if inner is not None and AUTOLINK.fullmatch(inner):
-            continue
-        return inner if inner is not None else match.group(0)
-    return None
+def has_tag(text: str) -> bool:
+    """Whether plain text holds something a browser could read as markup (``<a``,
+    ``</``, ``<!``, ``<?``). Front-matter values are printed escaped; the rule keeps
+    them plain text in every output (CSV, YAML, pull-request comments)."""
+    start = text.find("<")
+    while start != -1:
+        following = text[start + 1 : start + 2]
+        if following.isascii() and (following.isalpha() or following in "/!?"):
+            return True
+        start = text.find("<", start + 1)
+    return False
 
 
-def _unsafe(target: str, *, image: bool) -> bool:
-    # Browsers decode entities and drop control characters inside href, so
-    # `jav&#x61;script:` is `javascript:`: normalise before looking at the scheme.
-    clean = re.sub(r"[\x00-\x20]", "", html.unescape(target))
-    scheme = SCHEME.match(clean)
-    if scheme is None:
-        return image and clean.startswith("//")
-    if image:
-        return True  # images load from this site only: no request to another host
-    return scheme.group(1).lower() not in SAFE_SCHEMES
+def _change_problem(item: Program | DimensionPage, change: Change) -> Problem:
+    line = line_of(item.body, change.offset, item.body_line) if change.offset >= 0 else item.body_line
 
+    def problem(code: str, message: str, hint: str) -> Problem:
+        return Problem(file=item.path, line=line, code=code, key="", message=message, hint=hint)
 
-def _link_problem(file: str, line: int, target: str) -> Problem:
-    return Problem(
-        file=file,
-        line=line,
-        code="unsafe-link",
-        key="",
-        message=f"Tautan atau gambar `{_clip(target)}` tidak diizinkan.",
-        hint="Tautan harus https://, http:// atau mailto:; gambar disimpan di repositori "
-        "dan dirujuk dengan path relatif.",
+    markdown_hint = (
+        "Gunakan Markdown: **tebal**, *miring*, [teks](https://…), daftar `- `, tabel `| a | b |`."
     )
+    if change.kind == "comment":
+        return problem(
+            "raw-html",
+            "Narasi memuat komentar HTML `<!-- … -->`, yang tidak ditampilkan.",
+            "Hapus komentar itu; catatan untuk peninjau ditulis di pull request.",
+        )
+    if change.kind == "tag":
+        return problem(
+            "raw-html", f"Narasi memuat HTML `<{change.tag}>` yang dihapus saat diterbitkan.", markdown_hint
+        )
+    if change.kind == "class" and change.tag == "div":
+        return problem(
+            "bad-value",
+            f"Jenis kotak `!!! {_clip(change.value)}` tidak dikenal.",
+            choice_hint(change.value, sorted(ADMONITIONS), source="jenis kotak"),
+        )
+    if change.attribute in ("href", "src"):
+        shown = _clip(change.value)
+        if change.tag == "img" and _remote(change.value):
+            return problem(
+                "remote-image",
+                f"Gambar `{shown}` dimuat dari situs lain.",
+                "Simpan gambar di repositori (mis. `docs/assets/`) dan rujuk dengan path relatif: "
+                "situs tidak memuat apa pun dari host lain.",
+            )
+        return problem(
+            "unsafe-link",
+            f"Tautan atau gambar `{shown}` tidak diizinkan.",
+            "Tautan harus https://, http:// atau mailto:, atau path relatif; gambar disimpan "
+            "di repositori dan dirujuk dengan path relatif.",
+        )
+    return problem(
+        "raw-html",
+        f"Atribut `{_clip(change.attribute)}` pada `<{change.tag}>` dihapus saat diterbitkan.",
+        markdown_hint,
+    )
+
+
+def _remote(url: str) -> bool:
+    """An image URL that names another host (the sanitizer refuses every scheme for images)."""
+    normal = normalize_url(url)
+    return normal.startswith("//") or normal.lower().startswith(("http:", "https:"))
 
 
 def _template_problem(file: str, line: int | None, key: str) -> Problem:
@@ -339,15 +340,3 @@ def _strings(value: Any, path: KeyPath) -> Iterator[tuple[KeyPath, str]]:
     elif isinstance(value, list):
         for i, item in enumerate(value):
             yield from _strings(item, path + (i,))
-
-
-def _body_lines(item: Program | DimensionPage) -> Iterator[tuple[int, str, bool]]:
-    """Each body line with its file line number and whether it is inside a code fence."""
-    fence: str | None = None
-    for offset, line in enumerate(item.body.split("\n")):
-        match = FENCE.match(line)
-        if match and (fence is None or match.group(1) == fence):
-            fence = None if fence else match.group(1)
-            yield item.body_line + offset, line, True
-            continue
-        yield item.body_line + offset, line, fence is not None
