@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -64,3 +66,162 @@ def test_pages_uses_the_official_actions_and_full_history() -> None:
     assert any(u.startswith("actions/deploy-pages@") for u in uses)
     checkout = pages["jobs"]["build"]["steps"][0]  # type: ignore[index]
     assert checkout["with"]["fetch-depth"] == 0
+
+
+def steps(name: str) -> list[dict[str, object]]:
+    workflow = load(name)
+    return [step for job in workflow["jobs"].values() for step in job["steps"]]  # type: ignore[attr-defined]
+
+
+def test_no_expression_is_pasted_into_a_script() -> None:
+    # ${{ }} in `run` is substituted into the script before bash reads it: a branch name
+    # or title there is script injection. Values reach scripts through env only.
+    for path in WORKFLOWS:
+        for step in steps(path.name):
+            assert "${{" not in str(step.get("run", "")), (path.name, step.get("name"))
+
+
+def test_ci_records_the_head_sha_not_the_pull_request_number() -> None:
+    (diff,) = [s for s in steps("ci.yml") if s.get("name") == "Hitung perubahan rencana"]
+    assert diff["env"] == {  # type: ignore[comparison-overlap]
+        "BASE_SHA": "${{ github.event.pull_request.base.sha }}",
+        "HEAD_SHA": "${{ github.event.pull_request.head.sha }}",
+    }
+    assert 'echo "$HEAD_SHA" > plan-diff/head-sha.txt' in str(diff["run"])
+
+
+def test_comment_takes_the_pull_request_from_the_event() -> None:
+    text = (ROOT / ".github/workflows/comment.yml").read_text(encoding="utf-8")
+    assert "pr-number" not in text and "pr_number" not in text.lower()
+    find, post = steps("comment.yml")[1:]
+    env = find["env"]
+    assert env["HEAD_SHA"] == "${{ github.event.workflow_run.head_sha }}"  # type: ignore[index]
+    assert env["PULL_REQUESTS"] == "${{ toJSON(github.event.workflow_run.pull_requests) }}"  # type: ignore[index]
+    script = str(find["run"])
+    assert 'if [ "$recorded" != "$HEAD_SHA" ]; then' in script
+    # The artifact is read for two things only: the SHA to compare, and the body text.
+    read = set(re.findall(r"plan-diff/[\w.-]+", text))
+    assert read == {"plan-diff/head-sha.txt", "plan-diff/diff.md"}
+    assert post["env"]["NUMBER"] == "${{ steps.pr.outputs.number }}"  # type: ignore[index]
+
+
+SHA = "a" * 40
+API = "https://api.github.com/repos/kota/masterplan"
+GH_STUB = """#!/bin/bash
+echo "$*" >> "$GH_LOG"
+case "$*" in
+  "api -X GET repos/kota/masterplan/pulls "*) printf '%s' "$GH_OPEN_PULLS" ;;
+  "api repos/kota/masterplan/pulls/"*) printf '%s\\n' "$GH_PULL_STATE" ;;
+  *) exit 1 ;;
+esac
+"""
+
+
+def find_pull_request(
+    tmp_path: Path,
+    *,
+    recorded: str = SHA,
+    event: list[object],
+    open_pulls: list[object] | None = None,
+    state: str = "",
+) -> tuple[int, str, str]:
+    """Run the comment workflow's "find the pull request" script with a stub `gh`.
+
+    Returns the exit code, what it wrote to GITHUB_OUTPUT and how it called `gh`.
+    """
+    if shutil.which("jq") is None or shutil.which("bash") is None:
+        pytest.skip("needs bash and jq (both on GitHub's runners)")
+    (find,) = [s for s in steps("comment.yml") if s.get("id") == "pr"]
+    (tmp_path / "plan-diff").mkdir(parents=True)
+    (tmp_path / "plan-diff/head-sha.txt").write_text(recorded + "\n", encoding="utf-8")
+    (tmp_path / "plan-diff/diff.md").write_text("## Perubahan\n", encoding="utf-8")
+    (tmp_path / "plan-diff/pr-number.txt").write_text("999\n", encoding="utf-8")  # must be ignored
+    (tmp_path / "bin").mkdir()
+    (tmp_path / "bin/gh").write_text(GH_STUB, encoding="utf-8")
+    (tmp_path / "bin/gh").chmod(0o755)
+    env = {
+        "PATH": f"{tmp_path / 'bin'}:{os.environ['PATH']}",
+        "GITHUB_OUTPUT": str(tmp_path / "output"),
+        "GITHUB_API_URL": "https://api.github.com",
+        "GH_LOG": str(tmp_path / "gh.log"),
+        "GH_OPEN_PULLS": json.dumps(open_pulls or []),
+        "GH_PULL_STATE": state,
+        "REPO": "kota/masterplan",
+        "HEAD_SHA": SHA,
+        "HEAD_REPO": "penyumbang/masterplan",
+        "HEAD_OWNER": "penyumbang",
+        "HEAD_BRANCH": "ubah-program&state=closed",
+        "PULL_REQUESTS": json.dumps(event),
+    }
+    for name in ("GITHUB_OUTPUT", "GH_LOG"):
+        Path(env[name]).touch()
+    result = subprocess.run(
+        ["bash", "-e", "-c", str(find["run"])],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    log = Path(env["GH_LOG"]).read_text(encoding="utf-8")
+    return result.returncode, Path(env["GITHUB_OUTPUT"]).read_text(encoding="utf-8"), log
+
+
+def pull(
+    number: int, sha: str = SHA, base: str = API, head_repo: str = "kota/masterplan"
+) -> dict[str, object]:
+    return {
+        "number": number,
+        "head": {"sha": sha, "repo": {"full_name": head_repo}},
+        "base": {"repo": {"url": base}},
+    }
+
+
+def test_the_pull_request_of_a_branch_comes_from_the_event(tmp_path: Path) -> None:
+    code, output, log = find_pull_request(
+        tmp_path, event=[pull(5, base="https://api.github.com/repos/lain/repo"), pull(7)], state=f"open {SHA}"
+    )
+    assert (code, output) == (0, "number=7\n")
+    assert log == 'api repos/kota/masterplan/pulls/7 --jq .state + " " + .head.sha\n'
+
+
+def test_the_pull_request_of_a_fork_is_found_by_its_head(tmp_path: Path) -> None:
+    pulls = [
+        pull(11, sha="b" * 40, head_repo="penyumbang/masterplan"),
+        pull(12, head_repo="penyumbang/masterplan"),
+    ]
+    code, output, log = find_pull_request(tmp_path, event=[], open_pulls=pulls, state=f"open {SHA}")
+    assert (code, output) == (0, "number=12\n")
+    assert log.splitlines()[0] == (
+        "api -X GET repos/kota/masterplan/pulls -f state=open -f head=penyumbang:ubah-program&state=closed"
+    )
+
+
+def test_an_artifact_for_another_commit_is_refused(tmp_path: Path) -> None:
+    code, output, log = find_pull_request(tmp_path, recorded="c" * 40, event=[pull(7)], state=f"open {SHA}")
+    assert (code, output, log) == (1, "", "")
+
+
+def test_no_comment_when_the_pull_request_moved_on(tmp_path: Path) -> None:
+    code, output, _ = find_pull_request(tmp_path, event=[pull(7)], state="open " + "d" * 40)
+    assert (code, output) == (0, "")
+    code, output, _ = find_pull_request(tmp_path / "lain", event=[], open_pulls=[pull(9, head_repo="x/y")])
+    assert (code, output) == (0, "")
+
+
+def test_the_comment_body_mentions_no_one(tmp_path: Path) -> None:
+    # The artifact is the pull request's own output: even if it changed the diff code,
+    # the body posted mentions no one.
+    (post,) = [s for s in steps("comment.yml") if s.get("name") == "Tulis komentar"]
+    (tmp_path / "plan-diff").mkdir()
+    (tmp_path / "plan-diff/diff.md").write_text("Halo @kota/semua-tim dan @admin\n", encoding="utf-8")
+    (tmp_path / "bin").mkdir()
+    (tmp_path / "bin/gh").write_text('#!/bin/bash\necho "$*" > gh.log\n', encoding="utf-8")
+    (tmp_path / "bin/gh").chmod(0o755)
+    env = {"PATH": f"{tmp_path / 'bin'}:{os.environ['PATH']}", "REPO": "kota/masterplan", "NUMBER": "7"}
+    subprocess.run(["bash", "-e", "-c", str(post["run"])], env=env, cwd=tmp_path, check=True)
+    assert (tmp_path / "gh.log").read_text(encoding="utf-8") == (
+        "pr comment 7 --repo kota/masterplan --body-file body.md --edit-last\n"
+    )
+    body = (tmp_path / "body.md").read_text(encoding="utf-8")
+    assert body == "Halo @\u200bkota/semua-tim dan @\u200badmin\n"
