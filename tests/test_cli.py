@@ -100,15 +100,16 @@ def test_every_command_has_help_with_an_example() -> None:
 
 
 def plant_workflow_commands(repo: Path) -> None:
-    """A value and a file name that try to start a GitHub Actions workflow command."""
+    """Values and a file name that try to start a GitHub Actions workflow command."""
     page = repo / "docs/program/living/alat-bantu.md"
-    text = page.read_text(encoding="utf-8").replace(
-        "lead: dishub", 'lead: "x\\n::error::pwned\\r::add-mask::y"'
-    )
+    text = page.read_text(encoding="utf-8")
+    text = text.replace("lead: dishub", 'lead: "x\\n::error::pwned\\r::add-mask::y"')
+    text = text.replace("support: [dinsos, diskominfo]", 'support: ["50% ##[add-mask]z, a:b"]')
     page.write_text(text, encoding="utf-8")
     other = repo / "docs/program/economy/promosi-umkm.md"
-    text = other.read_text(encoding="utf-8").replace("lead: diskominfo", 'lead: "50% ##[add-mask]z, a:b"')
-    other.write_text(text, encoding="utf-8")
+    other.write_text(
+        other.read_text(encoding="utf-8").replace("lead: diskominfo", "lead: x"), encoding="utf-8"
+    )
     other.rename(other.with_name("a\n::add-mask::x,y:z%0A.md"))
 
 
@@ -119,22 +120,26 @@ def test_contributor_text_cannot_start_a_workflow_command(plan_repo: Path) -> No
     lines = out.splitlines()
     annotations = [line for line in lines if line.startswith("::error file=")]
     problems = [line for line in lines if line.startswith("docs/")]
-    assert len(annotations) == len(problems) >= 2
+    assert len(annotations) == len(problems) >= 3  # one line each, whatever the text holds
     assert [line for line in lines if line.lstrip().startswith("::") and line not in annotations] == []
     assert "##[" not in out
     assert (
         "docs/program/living/alat-bantu.md:5: [unknown-opd] lead: OPD `x\\n:\u200b:error:\u200b:pwned"
         "\\r:\u200b:add-mask:\u200b:y` tidak ada di data/opd.yml."
     ) in lines
-    assert (
-        "::error file=docs/program/living/alat-bantu.md,line=5,title=unknown-opd::OPD "
-        "`x%0A::error::pwned%0D::add-mask::y` tidak ada di data/opd.yml."
-    ) in "\n".join(annotations)
     assert any(
-        line.startswith("::error file=docs/program/economy/a%0A%3A%3Aadd-mask%3A%3Ax%2Cy%3Az%250A.md,")
+        line.startswith(
+            "::error file=docs/program/living/alat-bantu.md,line=5,title=unknown-opd::OPD "
+            "`x%0A::error::pwned%0D::add-mask::y` tidak ada di data/opd.yml."
+        )
         for line in annotations
     )
     assert any("OPD `50%25 ##\u200b[add-mask]z, a:b` tidak ada" in line for line in annotations)
+    renamed = [line for line in annotations if line.startswith("::error file=docs/program/economy/")]
+    assert renamed
+    for line in renamed:
+        file_property = line.split(",title=")[0].split(",line=")[0].removeprefix("::error file=")
+        assert ":" not in file_property and "," not in file_property and "add-mask" in file_property
 
 
 def test_export_refuses_an_existing_file(plan_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:

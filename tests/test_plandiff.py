@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
@@ -132,6 +133,8 @@ def test_symlinks_in_a_revision_are_skipped_and_reported(history: Path, tmp_path
     (history / "docs/program/society/rahasia.md").symlink_to(outside)
     (history / "docs/program/society/relatif.md").symlink_to("ronda.md")
     (history / "docs/gambar").symlink_to("/etc")
+    with open(os.fsencode(history / "docs/program/society") + b"/\xff.md", "w", encoding="utf-8") as page:
+        page.write(SOC)  # a file name that is not UTF-8
     git(history, "add", "-A")
     git(history, "commit", "-q", "-m", "Symlink")
     out = io.StringIO()
@@ -140,6 +143,7 @@ def test_symlinks_in_a_revision_are_skipped_and_reported(history: Path, tmp_path
     assert "Rahasia" not in text
     for path in ("docs/gambar", "docs/program/society/rahasia.md", "docs/program/society/relatif.md"):
         assert f"- `{path}` [unsafe-file] `{path}` adalah tautan simbolik (symlink)" in text
+    assert "`docs/program/society/\ufffd.md` memiliki nama yang bukan teks UTF-8" in text
 
     dest = tmp_path / "revisi"
     dest.mkdir()
@@ -148,6 +152,7 @@ def test_symlinks_in_a_revision_are_skipped_and_reported(history: Path, tmp_path
         ("docs/gambar", "unsafe-file"),
         ("docs/program/society/rahasia.md", "unsafe-file"),
         ("docs/program/society/relatif.md", "unsafe-file"),
+        ("docs/program/society/\ufffd.md", "unsafe-file"),
     ]
     assert not [p for p in dest.rglob("*") if p.is_symlink()]
     assert (dest / "docs/program/society/ronda.md").read_text(encoding="utf-8") == SOC
@@ -208,15 +213,14 @@ def test_contributor_text_in_the_comment_is_inert(history: Path) -> None:
     text = page.read_text(encoding="utf-8").replace("title: Ronda Digital", f'title: "{hostile}"')
     text = text.replace("lead: dinsos", f'lead: "@org/team <b>x</b> | {hostile}"')
     page.write_text(text, encoding="utf-8")
-    hostile_name = history / "docs/program/society/x`` [a](http:evil.example) @org <b>x<b> ``.md"
-    page.rename(hostile_name)
+    (history / "docs/program/society/x`` [a](http:evil.example) @org <b>x<b> ``.md").write_text(text)
     git(history, "add", "-A")
     git(history, "commit", "-q", "-m", "Judul berbahaya")
     out = io.StringIO()
     assert main(["diff", "--root", str(history), "HEAD~1", "HEAD"], out=out) == 0
     comment = out.getvalue()
     assert "### Isian yang berubah" in comment and "### Masalah validasi baru" in comment
-    assert "### Program dipindahkan" in comment and "| @\u200borg/team" in comment
+    assert "| @\u200borg/team" in comment
     assert_inert(comment)
     for line in comment.splitlines():
         if line.startswith("|"):

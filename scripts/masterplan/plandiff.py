@@ -104,10 +104,12 @@ def read_revision(root: Path, commit: str, dest: Path) -> list[Problem]:
         info, _, raw_path = entry.partition(b"\t")
         mode, _, rest = info.decode("ascii").partition(" ")
         sha = rest.rpartition(" ")[2]
-        path = raw_path.decode("utf-8", "surrogateescape")
+        path = raw_path.decode("utf-8", "replace")
         parts = path.split("/")
         if parts[0] not in FOLDERS or any(part in ("", ".", "..", ".git") for part in parts):
             skipped.append(_unsafe(path, "memiliki path yang tidak sah"))
+        elif "\ufffd" in path:
+            skipped.append(_unsafe(path, "memiliki nama yang bukan teks UTF-8"))
         elif mode == "120000":
             skipped.append(_unsafe(path, "adalah tautan simbolik (symlink)"))
         elif mode not in _REGULAR_FILES:
