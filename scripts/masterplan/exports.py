@@ -177,8 +177,10 @@ def _csv(table: Table, rows: list[Row]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def _json(rows: list[Row]) -> bytes:
-    return (json.dumps(rows, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+def _json(data: Any) -> bytes:
+    # Strict JSON: the validator keeps NaN and infinity out of the plan, so one reaching
+    # here is a bug that must fail the export, not become a `NaN` no JSON parser reads.
+    return (json.dumps(data, ensure_ascii=False, indent=1, allow_nan=False) + "\n").encode("utf-8")
 
 
 def export(plan: Masterplan) -> dict[str, bytes]:
@@ -223,7 +225,7 @@ def export(plan: Masterplan) -> dict[str, bytes]:
         "keywords": ["smart city", "masterplan", "rencana induk", "satu data indonesia"],
         "resources": resources,
     }
-    files["datapackage.json"] = (json.dumps(package, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    files["datapackage.json"] = _json(package)
     return files
 
 

@@ -22,6 +22,6 @@ SCHEMAS: dict[str, tuple[Any, str]] = {
 def json_schemas() -> dict[str, str]:
     """Each schema as pretty-printed JSON text."""
     return {
-        name: json.dumps(json_schema(tp, title=title), ensure_ascii=False, indent=2) + "\n"
+        name: json.dumps(json_schema(tp, title=title), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
         for name, (tp, title) in SCHEMAS.items()
     }
