@@ -34,6 +34,13 @@ SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 PROGRAM_ID = r"^[A-Z]{3}-[0-9]{1,4}$"
 GITHUB_HANDLE = r"^@[A-Za-z0-9][A-Za-z0-9-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)?$"
 
+#: Years a plan, a programme or a budget line may name.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+#: Largest magnitude of any number in the plan, Rp1.000 triliun as a budget line. A
+#: bigger value is a typo (or an attack), and would overflow charts and number formats;
+#: a number field that declares no bounds of its own is held to this one.
+NUMBER_LIMIT = 10**15
+
 
 def spec(
     doc: str,
@@ -42,19 +49,23 @@ def spec(
     pattern: str | None = None,
     minimum: int | None = None,
     maximum: int | None = None,
+    not_before: str | None = None,
     example: Any = None,
     derived: bool = False,
 ) -> Any:
     """Declare a schema field: its Indonesian description and its constraints.
 
     A field without ``default`` is required. Mutable defaults are given as ``[]`` or
-    ``{}`` and copied per instance.
+    ``{}`` and copied per instance. ``pattern`` must match the whole text; ``minimum``
+    and ``maximum`` bound a number, or each value of a year mapping; ``not_before``
+    names a sibling year field this one may not precede.
     """
     meta = {
         "doc": doc,
         "pattern": pattern,
         "minimum": minimum,
         "maximum": maximum,
+        "not_before": not_before,
         "example": example,
         "derived": derived,
     }
@@ -122,8 +133,14 @@ class RpjmdMission:
 class Period:
     """The plan period in years, normally five, aligned with the RPJMD."""
 
-    start: int = spec("Tahun awal.", minimum=2000, maximum=2100, example=2025)
-    end: int = spec("Tahun akhir.", minimum=2000, maximum=2100, example=2029)
+    start: int = spec("Tahun awal.", minimum=FIRST_YEAR, maximum=LAST_YEAR, example=2025)
+    end: int = spec(
+        "Tahun akhir, tidak sebelum tahun awal.",
+        minimum=FIRST_YEAR,
+        maximum=LAST_YEAR,
+        not_before="start",
+        example=2029,
+    )
 
     @property
     def years(self) -> list[int]:
@@ -204,8 +221,13 @@ class Partner:
 class BudgetLine:
     """Indicative budget of a programme for one year and one funding source."""
 
-    year: int = spec("Tahun anggaran.", example=2025)
-    amount: int = spec("Jumlah dalam rupiah, bilangan bulat tanpa titik.", minimum=0, example=350000000)
+    year: int = spec("Tahun anggaran.", minimum=FIRST_YEAR, maximum=LAST_YEAR, example=2025)
+    amount: int = spec(
+        "Jumlah dalam rupiah, bilangan bulat tanpa titik.",
+        minimum=0,
+        maximum=NUMBER_LIMIT,
+        example=350000000,
+    )
     source: Source = spec("Sumber dana.")
 
 
@@ -215,8 +237,13 @@ class Indicator:
 
     name: str = spec("Nama indikator.")
     unit: str = spec("Satuan.", example="persen")
-    baseline: float = spec("Nilai awal (angka).", example=0)
-    targets: dict[int, float] = spec("Target per tahun, mis. `{2025: 20, 2026: 60}`.", default={})
+    baseline: float = spec("Nilai awal (angka).", minimum=-NUMBER_LIMIT, maximum=NUMBER_LIMIT, example=0)
+    targets: dict[int, float] = spec(
+        "Target per tahun, mis. `{2025: 20, 2026: 60}`.",
+        default={},
+        minimum=-NUMBER_LIMIT,
+        maximum=NUMBER_LIMIT,
+    )
 
 
 @dataclass
@@ -232,8 +259,12 @@ class Program:
     element: str = spec("Kunci elemen dari dimensi program ini.", example="mobilitas-transportasi")
     lead: str = spec("Tepat satu kunci OPD pengampu.", example="dishub")
     horizon: Horizon = spec("Jangka waktu: quick-win, short, medium, long.")
-    start_year: int = spec("Tahun mulai, di dalam periode rencana.", example=2025)
-    end_year: int = spec("Tahun selesai, di dalam periode rencana.", example=2026)
+    start_year: int = spec(
+        "Tahun mulai, di dalam periode rencana.", minimum=FIRST_YEAR, maximum=LAST_YEAR, example=2025
+    )
+    end_year: int = spec(
+        "Tahun selesai, di dalam periode rencana.", minimum=FIRST_YEAR, maximum=LAST_YEAR, example=2026
+    )
     status: Status = spec("Status pelaksanaan.")
     support: list[str] = spec("Kunci OPD pendukung.", default=[], example=["dinsos", "diskominfo"])
     partners: list[Partner] = spec("Mitra non-pemerintah dan pemerintah lain.", default=[])

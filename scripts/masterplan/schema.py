@@ -11,11 +11,13 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import functools
+import math
 import re
 import typing
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar, get_args, get_origin, get_type_hints
 
+from .model import NUMBER_LIMIT
 from .problems import Problem, choice_hint
 from .source import KeyPath, Yaml
 
@@ -56,8 +58,17 @@ def key_name(path: KeyPath) -> str:
     out = ""
     for part in path:
         # Year keys of `targets` are ints too, but they follow a name: targets[2025].
-        out += f"[{part}]" if isinstance(part, int) else ("." if out else "") + str(part)
+        out += f"[{_text(part)}]" if isinstance(part, int) else ("." if out else "") + _text(part)
     return out
+
+
+def _text(value: Any) -> str:
+    """``str(value)``, except for an integer too long to print (YAML reads
+    ``0xfff…`` of any length, and ``str()`` refuses more than 4,300 digits)."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 200:
+        digits = int(math.log10(abs(value))) + 1
+        return f"(angka {'negatif ' if value < 0 else ''}dengan ±{digits:,} digit)".replace(",", ".")
+    return str(value)
 
 
 def schema_fields(cls: type) -> list[dataclasses.Field[Any]]:
@@ -111,7 +122,7 @@ def build(
             ctx.report(
                 "duplicate-key",
                 dup_path,
-                f"Kunci `{dup_path[-1]}` ditulis lebih dari sekali; hanya yang terakhir terbaca.",
+                f"Kunci `{_text(dup_path[-1])}` ditulis lebih dari sekali; hanya yang terakhir terbaca.",
                 "Hapus salah satunya, atau gabungkan nilainya.",
             )
     fields = schema_fields(cls)
@@ -133,8 +144,8 @@ def build(
             ctx.report(
                 "unknown-key",
                 path + (key,),
-                f"Isian `{key}` tidak dikenal.",
-                choice_hint(key, names, source="isian yang sah"),
+                f"Isian `{_text(key)}` tidak dikenal.",
+                choice_hint(_text(key), names, source="isian yang sah"),
             )
     for f in fields:
         value = raw.get(f.name)
@@ -162,9 +173,34 @@ def build(
             values[f.name] = None
         # An invalid optional field falls back to its default (already reported), so the
         # cross-file rules still run on the rest of the page: every problem at once.
+    for f in fields:
+        if _out_of_order(f, values, ctx, path):
+            if invalid is not None:
+                invalid.add(f.name)
+            if is_required(f):
+                ok = False
+                values[f.name] = None
+            else:
+                del values[f.name]
     if not ok and invalid is None:
         return None
     return cls(**values)
+
+
+def _out_of_order(f: dataclasses.Field[Any], values: dict[str, Any], ctx: Context, path: KeyPath) -> bool:
+    """Report a year field that precedes the sibling it may not precede (``not_before``)."""
+    other = f.metadata.get("not_before")
+    value, before = values.get(f.name), values.get(other) if other else None
+    if other is None or value is None or before is None or value >= before:
+        return False
+    first, second = key_name(path + (other,)), key_name(path + (f.name,))
+    ctx.report(
+        "year-order",
+        path + (f.name,),
+        f"`{first}` {before} lebih besar daripada `{second}` {value}.",
+        "Tukar kedua tahun, atau perbaiki salah satunya.",
+    )
+    return True
 
 
 class _Invalid:
@@ -179,7 +215,8 @@ def _shown(value: Any) -> str:
         return "isian bersarang"
     if isinstance(value, list):
         return "daftar"
-    text = str(value)
+    # A newline or other control character would break the message (and a CI annotation).
+    text = re.sub(r"[\x00-\x1f\x7f]", lambda m: repr(m.group())[1:-1], _text(value))
     return f'"{text[:40]}…"' if len(text) > 40 else f'"{text}"'
 
 
@@ -191,7 +228,9 @@ def _convert(tp: Any, value: Any, ctx: Context, path: KeyPath, meta: typing.Mapp
     if origin is list:
         (item_tp,) = get_args(tp)
         if not isinstance(value, list):
-            example = f"`{path[-1]}: [{value}]`" if not isinstance(value, dict) else "daftar `- …`"
+            example = (
+                f"`{path[-1]}: [{_text(value)[:40]}]`" if not isinstance(value, dict) else "daftar `- …`"
+            )
             ctx.report(
                 "bad-type",
                 path,
@@ -214,11 +253,11 @@ def _convert(tp: Any, value: Any, ctx: Context, path: KeyPath, meta: typing.Mapp
         out: dict[Any, Any] = {}
         for k, v in value.items():
             ck = _convert(key_tp, k, ctx, path + (k,), {})
-            cv = _convert(value_tp, v, ctx, path + (k,), {})
-            if ck is _INVALID or cv is _INVALID:
-                return _INVALID
+            # The field's bounds are those of each value; the year keys have their own.
+            cv = _convert(value_tp, v, ctx, path + (k,), meta)
             out[ck] = cv
-        return out
+        # Every entry is checked before giving up, so staff see every problem at once.
+        return _INVALID if _INVALID in out or _INVALID in out.values() else out
     if origin is Literal:
         allowed = [str(a) for a in get_args(tp)]
         if not isinstance(value, str) or value not in allowed:
@@ -226,7 +265,7 @@ def _convert(tp: Any, value: Any, ctx: Context, path: KeyPath, meta: typing.Mapp
                 "bad-value",
                 path,
                 f"Nilai {_shown(value)} tidak diizinkan untuk `{key_name(path)}`.",
-                choice_hint(value, allowed),
+                choice_hint(_text(value), allowed),
             )
             return _INVALID
         return value
@@ -246,7 +285,16 @@ def _scalar(tp: Any, value: Any, ctx: Context, path: KeyPath, meta: typing.Mappi
         return _INVALID
     if tp is str:
         if isinstance(value, int | float):
-            return str(value)
+            try:
+                return str(value)
+            except ValueError:  # an int of over 4,300 digits, which YAML reads from 0xfff…
+                ctx.report(
+                    "bad-value",
+                    path,
+                    f"`{name}` berisi {_text(value)}, bukan teks.",
+                    "Beri tanda kutip bila nilainya memang teks.",
+                )
+                return _INVALID
         if isinstance(value, datetime.date):
             return value.isoformat()
         if not isinstance(value, str):
@@ -258,7 +306,8 @@ def _scalar(tp: Any, value: Any, ctx: Context, path: KeyPath, meta: typing.Mappi
             )
             return _INVALID
         pattern = meta.get("pattern")
-        if pattern and not re.match(pattern, value):
+        # fullmatch: with re.match, `$` also matches before a final newline ("dishub\n").
+        if pattern and not re.fullmatch(pattern, value):
             example = meta.get("example")
             ctx.report(
                 "bad-id" if name == "id" else "bad-value",
@@ -269,29 +318,7 @@ def _scalar(tp: Any, value: Any, ctx: Context, path: KeyPath, meta: typing.Mappi
             return _INVALID
         return value
     if tp is int or tp is float:
-        if isinstance(value, float) and tp is int:
-            ctx.report(
-                "bad-type",
-                path,
-                f"`{name}` harus bilangan bulat, tertulis {value}.",
-                "Hapus angka di belakang koma.",
-            )
-            return _INVALID
-        if not isinstance(value, int | float):
-            digits = re.sub(r"[^0-9]", "", str(value))
-            hint = (
-                f"Tulis angka tanpa tanda kutip dan tanpa titik pemisah, mis. `{digits}`."
-                if digits
-                else "Tulis sebuah angka."
-            )
-            ctx.report("bad-type", path, f"`{name}` harus berupa angka, tertulis {_shown(value)}.", hint)
-            return _INVALID
-        low, high = meta.get("minimum"), meta.get("maximum")
-        if (low is not None and value < low) or (high is not None and value > high):
-            span = f"{low} sampai {high}" if high is not None else f"paling kecil {low}"
-            ctx.report("bad-value", path, f"`{name}` bernilai {value}, harus {span}.", f"Isi angka {span}.")
-            return _INVALID
-        return value
+        return _number(tp, value, ctx, path, meta)
     if tp is bool:
         if not isinstance(value, bool):
             ctx.report(
@@ -316,6 +343,68 @@ def _scalar(tp: Any, value: Any, ctx: Context, path: KeyPath, meta: typing.Mappi
             return _INVALID
         return value
     raise TypeError(f"schema type not supported: {tp!r}")  # a bug in model.py, not input
+
+
+def bounds(meta: typing.Mapping[str, Any]) -> tuple[int, int]:
+    """The range a number field accepts: its own bounds, else the plan-wide limit."""
+    low, high = meta.get("minimum"), meta.get("maximum")
+    return (-NUMBER_LIMIT if low is None else low, NUMBER_LIMIT if high is None else high)
+
+
+def _number(tp: Any, value: Any, ctx: Context, path: KeyPath, meta: typing.Mapping[str, Any]) -> Any:
+    name = key_name(path)
+    low, high = bounds(meta)
+    span = f"{_grouped(low)} sampai {_grouped(high)}"
+    written = None if isinstance(value, int | float) else _read_number(value)
+    number = value if isinstance(value, int | float) else written
+    # NaN compares false with everything, so test "inside" rather than "outside" the range;
+    # an int is never NaN (and math.isfinite would overflow converting a huge one).
+    finite = isinstance(number, int) or (number is not None and math.isfinite(number))
+    if number is not None and not (finite and low <= number <= high):
+        ctx.report(
+            "bad-value",
+            path,
+            f"`{name}` bernilai {_shown(value)}, harus angka {span}.",
+            f"Isi angka {span}"
+            + (", periksa jumlah angka nolnya." if finite else "; `.nan` dan `.inf` bukan angka."),
+        )
+        return _INVALID
+    if isinstance(value, float) and tp is int:
+        ctx.report(
+            "bad-type",
+            path,
+            f"`{name}` harus bilangan bulat, tertulis {value}.",
+            "Hapus angka di belakang koma.",
+        )
+        return _INVALID
+    if not isinstance(value, int | float):
+        if written is not None and written.is_integer():
+            digits = str(int(written))  # "1e3" means 1000, not 13
+        else:
+            digits = re.sub(r"[^0-9]", "", value) if isinstance(value, str) else ""
+        hint = (
+            f"Tulis angka tanpa tanda kutip dan tanpa titik pemisah, mis. `{digits}`."
+            if digits
+            else "Tulis sebuah angka."
+        )
+        ctx.report("bad-type", path, f"`{name}` harus berupa angka, tertulis {_shown(value)}.", hint)
+        return _INVALID
+    return value
+
+
+def _read_number(value: Any) -> float | None:
+    """A number written as text (``"1e30"``, ``"nan"``: YAML 1.1 reads them as strings)."""
+    if not isinstance(value, str) or len(value) > 100:
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        return None
+
+
+def _grouped(n: int) -> str:
+    """``1000000000000000`` -> ``1.000.000.000.000.000``; years stay ``2100``."""
+    return f"{n:,}".replace(",", ".") if abs(n) >= 100_000 else str(n)
 
 
 @dataclass(frozen=True)
@@ -372,22 +461,19 @@ def _json(tp: Any, meta: typing.Mapping[str, Any] | None = None) -> dict[str, An
         out = {
             "type": "object",
             "propertyNames": {"pattern": "^[0-9]{4}$"},
-            "additionalProperties": _json(get_args(tp)[1]),
+            # The field's bounds are those of each value, as in build().
+            "additionalProperties": _json(get_args(tp)[1], {k: meta.get(k) for k in ("minimum", "maximum")}),
         }
     elif origin is Literal:
         out = {"enum": list(get_args(tp))}
     elif tp is datetime.date:
         out = {"type": "string", "format": "date"}
     else:
-        out = {
-            str: {"type": "string"},
-            int: {"type": "integer"},
-            float: {"type": "number"},
-            bool: {"type": "boolean"},
-        }[tp]
+        out = {"type": {str: "string", int: "integer", float: "number", bool: "boolean"}[tp]}
     if meta.get("doc"):
         out["description"] = meta["doc"]
-    for key, name in (("pattern", "pattern"), ("minimum", "minimum"), ("maximum", "maximum")):
-        if meta.get(key) is not None:
-            out[name] = meta[key]
+    if meta.get("pattern") is not None:
+        out["pattern"] = meta["pattern"]
+    if tp is int or tp is float:
+        out["minimum"], out["maximum"] = bounds(meta)
     return out
