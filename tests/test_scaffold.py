@@ -6,6 +6,8 @@ import hashlib
 import io
 from pathlib import Path
 
+import pytest
+
 from masterplan.cli import main
 from masterplan.validate import check
 
@@ -124,3 +126,109 @@ def test_new_opd_refuses_a_duplicate_key(plan_repo: Path) -> None:
     code, out = run("new", "--root", str(plan_repo), "opd", "--key", "dishub", "--name", "X", "--short", "X")
     assert code == 1 and "[duplicate-key] --key: OPD `dishub` sudah ada" in out
     assert digest(data) == before
+
+
+def tree(repo: Path) -> dict[str, str]:
+    return {p.relative_to(repo).as_posix(): digest(p) for p in sorted(repo.rglob("*")) if p.is_file()}
+
+
+def new_program(repo: Path, title: str) -> tuple[int, str]:
+    return run(
+        "new",
+        "--root",
+        str(repo),
+        "program",
+        "--dimension",
+        "living",
+        "--element",
+        "kesehatan",
+        "--lead",
+        "dishub",
+        "--title",
+        title,
+    )
+
+
+TEMPLATE_FIX = (
+    "  Perbaikan: Halaman kontributor tidak dirender sebagai templat; hapus kurung kurawal ganda "
+    "atau beri spasi di antaranya (`{ {`).\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        (
+            "<script>alert(1)</script>",
+            "(perintah): [raw-html] --title: `title` memuat tag HTML.\n"
+            "  Perbaikan: Tulis teks biasa; tanda < dan > tidak diperlukan.\n",
+        ),
+        (
+            "Layanan {{ config }}",
+            "(perintah): [template-syntax] --title: Memuat sintaks templat (`{{`, `{%` atau `{#`).\n"
+            + TEMPLATE_FIX,
+        ),
+        (
+            "Layanan {# catatan #}",
+            "(perintah): [template-syntax] --title: Memuat sintaks templat (`{{`, `{%` atau `{#`).\n"
+            + TEMPLATE_FIX,
+        ),
+        (
+            "Layanan\nAmbulans",
+            "(perintah): [bad-value] --title: --title memuat baris baru atau karakter kendali.\n"
+            '  Perbaikan: Tulis --title pada satu baris, mis. --title "…".\n',
+        ),
+    ],
+)
+def test_new_program_refuses_what_the_validator_rejects_and_writes_nothing(
+    plan_repo: Path, title: str, expected: str
+) -> None:
+    before = tree(plan_repo)
+    assert new_program(plan_repo, title) == (1, expected)
+    assert tree(plan_repo) == before
+
+
+@pytest.mark.parametrize(
+    ("flags", "expected"),
+    [
+        (
+            ("--key", "dinkes\n", "--name", "Dinas Kesehatan", "--short", "Dinkes"),
+            "(perintah): [bad-value] --key: Kunci `dinkes\\n` tidak sah.\n"
+            "  Perbaikan: Gunakan huruf kecil, angka dan tanda hubung, mis. dinkes.\n",
+        ),
+        (
+            ("--key", "dinkes", "--name", "<script>alert(1)</script>", "--short", "Dinkes"),
+            "(perintah): [raw-html] --name: --name memuat tag HTML.\n"
+            "  Perbaikan: Tulis teks biasa tanpa < dan >.\n",
+        ),
+        (
+            ("--key", "dinkes", "--name", "Dinas Kesehatan", "--short", "{{ x }}"),
+            "(perintah): [template-syntax] --short: --short memuat sintaks templat (`{{`, `{%` atau `{#`).\n"
+            "  Perbaikan: Hapus kurung kurawal ganda.\n",
+        ),
+        (
+            ("--key", "dinkes", "--name", "Dinas\nKesehatan", "--short", "Dinkes"),
+            "(perintah): [bad-value] --name: --name memuat baris baru atau karakter kendali.\n"
+            '  Perbaikan: Tulis --name pada satu baris, mis. --name "…".\n',
+        ),
+    ],
+)
+def test_new_opd_refuses_what_the_validator_rejects_and_writes_nothing(
+    plan_repo: Path, flags: tuple[str, ...], expected: str
+) -> None:
+    before = tree(plan_repo)
+    assert run("new", "--root", str(plan_repo), "opd", *flags) == (1, expected)
+    assert tree(plan_repo) == before
+
+
+def test_new_opd_leaves_a_file_it_cannot_extend_untouched(plan_repo: Path) -> None:
+    data = plan_repo / "data/opd.yml"
+    data.write_text("[" + data.read_text(encoding="utf-8").replace("- ", "").replace("}\n", "}, ") + "]\n")
+    assert check(plan_repo).problems == []
+    before = tree(plan_repo)
+    code, out = run(
+        "new", "--root", str(plan_repo), "opd", "--key", "dinkes", "--name", "Dinkes", "--short", "D"
+    )
+    assert code == 1
+    assert out.startswith("data/opd.yml:2: [yaml-syntax] Setelah OPD ditambahkan: YAML tidak dapat dibaca")
+    assert tree(plan_repo) == before
