@@ -104,6 +104,13 @@ def write_pdf(report: Report, views: Views, root: Path, out: Path) -> int:
     """Render the PDF to ``out``; return its page count."""
     from weasyprint import HTML  # imported here: only this command needs it
 
-    document = HTML(string=pdf_html(report, views, root), base_url=str(root)).render()
-    document.write_pdf(out)
+    from .pdf_fetch import drop_attachments, make_fetcher
+
+    # The book holds contributor text: it may read the docs folder, nothing else, and
+    # embeds no files.
+    fetcher = make_fetcher(root / "docs")
+    html = HTML(string=pdf_html(report, views, root), base_url=str(root), url_fetcher=fetcher)
+    document = html.render()
+    drop_attachments(document)
+    document.write_pdf(out, attachments=[])
     return len(document.pages)
