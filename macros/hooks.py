@@ -16,7 +16,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 from mkdocs.structure.toc import get_toc
 
-from masterplan.loader import is_allowed_file
+from masterplan.files import publishable
 from masterplan.site import SITE_KEY, Site, is_contributor_page
 
 log = logging.getLogger("mkdocs.plugins.masterplan")
@@ -24,7 +24,7 @@ log = logging.getLogger("mkdocs.plugins.masterplan")
 
 def on_config(config: Any) -> Any:
     """Load the plan once per build and report its problems (``--strict`` fails on them)."""
-    site = Site(Path(config.config_file_path).parent, repository=config.extra.get("repository", ""))
+    site = Site(_root(config), repository=config.extra.get("repository", ""))
     for p in site.problems:
         hint = f" Perbaikan: {p.hint}" if p.hint else ""
         log.warning(f"{p.where}: [{p.code}] {p.key + ': ' if p.key else ''}{p.message}{hint}")
@@ -43,10 +43,11 @@ def on_config(config: Any) -> Any:
 def on_files(files: Any, config: Any) -> Any:
     """Add the pages that exist only in the build: one per OPD in data/opd.yml."""
     site: Site = config[SITE_KEY]
+    root = _root(config)
     for file in list(files):
-        # An HTML or SVG file among the staff pages would be published as is: drop it
-        # (the validator reports it as unsafe-file).
-        if not is_allowed_file(_src_of(file.src_uri, config)):
+        # A symlink (MkDocs follows them), an HTML or SVG file among the staff pages, or an
+        # unsafe name would be published as is: drop it (the validator reports each).
+        if not publishable(root, _src_of(file.src_uri, config)):
             files.remove(file)
     for rel in site.generated_pages():
         files.append(File.generated(config, rel, content=""))
@@ -111,8 +112,13 @@ def _src(page: Any, config: Any) -> str:
 
 
 def _src_of(src_uri: str, config: Any) -> str:
-    root = Path(config.config_file_path).parent
-    return str((Path(config.docs_dir) / src_uri).relative_to(root).as_posix())
+    return (Path(config.docs_dir).absolute() / src_uri).relative_to(_root(config)).as_posix()
+
+
+def _root(config: Any) -> Path:
+    """The repository: the folder of mkdocs.yml, absolute (``-f mkdocs.yml`` gives a
+    relative path)."""
+    return Path(config.config_file_path).absolute().parent
 
 
 def _sandbox(macros: Any) -> None:

@@ -83,7 +83,7 @@ def define_env(env: Any) -> None:
 
 def on_pre_page_macros(env: Any) -> None:
     """Before mkdocs-macros looks at a page: never render a staff page as a template."""
-    root = Path(env.conf["config_file_path"]).parent
+    root = Path(env.conf["config_file_path"]).absolute().parent
     abs_src = env.page.file.abs_src_path
     if abs_src and is_contributor_page(Path(abs_src).relative_to(root).as_posix()):
         # `render_macros: true` in a staff page's front matter would opt it in to

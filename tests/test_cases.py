@@ -36,13 +36,25 @@ def apply_case(repo: Path, case: dict[str, Any]) -> None:
             f.write("Baris yang tertempel berulang kali.\n" * (size // 35 + 1))
     for rel in case.get("remove") or []:
         (repo / rel).unlink()
+    for rel, (text, times) in (case.get("repeat") or {}).items():
+        with (repo / rel).open("a", encoding="utf-8") as f:
+            f.write(text * times)
+    for rel in case.get("mkdir") or []:
+        (repo / rel).mkdir(parents=True)
+    for rel, target in (case.get("symlink") or {}).items():
+        # A target starting with / is outside the repository (e.g. /etc/passwd).
+        (repo / rel).parent.mkdir(parents=True, exist_ok=True)
+        (repo / rel).symlink_to(target)
 
 
 def tree_digest(repo: Path) -> dict[str, str]:
+    """Every file and link of ``repo``: content hashes, and link targets (never followed)."""
     return {
-        p.relative_to(repo).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        p.relative_to(repo).as_posix(): (
+            "link:" + str(p.readlink()) if p.is_symlink() else hashlib.sha256(p.read_bytes()).hexdigest()
+        )
         for p in sorted(repo.rglob("*"))
-        if p.is_file()
+        if p.is_symlink() or p.is_file()
     }
 
 

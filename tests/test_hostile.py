@@ -7,7 +7,6 @@ inject reaches the HTML, and no file of the repository changes."""
 
 from __future__ import annotations
 
-import hashlib
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -16,7 +15,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markupsafe import escape
-from test_cases import CASES, apply_case
+from test_cases import CASES, apply_case, tree_digest
 
 from conftest import build_site
 from masterplan.loader import load_plan
@@ -24,9 +23,13 @@ from masterplan.render import Views
 from masterplan.source import SourceError, parse_yaml, split_page
 from masterplan.validate import check
 
+#: Tags that load, embed or send something, or change where the page's links go.
+ACTIVE_TAGS = {"iframe", "object", "embed", "form", "base", "meta", "frame", "applet", "svg", "math"}
+
 
 class LiveMarkup(HTMLParser):
-    """Finds markup that would run: inline scripts, on* handlers, javascript: URLs.
+    """Finds markup that would run or reach out: inline scripts, on* handlers,
+    javascript: URLs, resources from another host, embedding and redirecting tags.
 
     Escaped text (``&lt;script&gt;``) is data to this parser, exactly as to a browser.
     """
@@ -38,11 +41,19 @@ class LiveMarkup(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self._in_script = tag == "script" and not dict(attrs).get("src")
+        if tag in ACTIVE_TAGS and not (tag == "meta" and "http-equiv" not in dict(attrs)):
+            self.found.append(f"<{tag}>")
         for name, value in attrs:
+            url = "".join((value or "").split()).lower().replace("\\", "/")
             if name.startswith("on"):
                 self.found.append(f"<{tag} {name}=...>")
-            if name in ("href", "src", "action") and (value or "").strip().lower().startswith("javascript:"):
+            if name in ("href", "src", "action", "formaction", "data", "srcset") and url.startswith(
+                ("javascript:", "vbscript:", "data:text")
+            ):
                 self.found.append(f"<{tag} {name}={value}>")
+            remote = url.startswith(("http:", "https:", "//", "file:"))
+            if name in ("src", "srcset", "data", "poster") and remote:
+                self.found.append(f"remote <{tag} {name}={value}>")
 
     def handle_data(self, data: str) -> None:
         if self._in_script and "alert(" in data:
@@ -59,15 +70,21 @@ def live_markup(html: str) -> list[str]:
 
 
 def digest(repo: Path) -> dict[str, str]:
-    return {
-        p.relative_to(repo).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(repo.rglob("*"))
-        if p.is_file() and "site" not in p.relative_to(repo).parts
-    }
+    return {k: v for k, v in tree_digest(repo).items() if not k.startswith("site/")}
 
 
 def built_html(repo: Path) -> str:
     return "".join(p.read_text(encoding="utf-8", errors="replace") for p in (repo / "site").rglob("*.html"))
+
+
+def assert_nothing_from_outside(site: Path) -> None:
+    """No file of the build machine outside the repository reached the site."""
+    secrets = [line.encode() for line in Path("/etc/passwd").read_text().splitlines()[:1] if line]
+    for path in site.rglob("*"):
+        assert not path.is_symlink(), f"{path} is a link in the published site"
+        if path.is_file():
+            data = path.read_bytes()
+            assert not any(secret in data for secret in secrets), f"{path} holds /etc/passwd"
 
 
 def assert_clean_build(repo: Path, *, problems: bool) -> None:
@@ -77,6 +94,7 @@ def assert_clean_build(repo: Path, *, problems: bool) -> None:
     assert "Traceback" not in output
     if result.returncode == 0:
         assert live_markup(built_html(repo)) == []
+        assert_nothing_from_outside(repo / "site")
         if problems:
             assert "WARNING" in output  # so `mkdocs build --strict` fails
     else:
@@ -98,6 +116,10 @@ def test_live_markup_detector_tells_markup_from_text() -> None:
     ]
     assert live_markup("<script>alert(1)</script>") == ["inline script calling alert"]
     assert live_markup("<pre>&lt;img src=x onerror=alert(1)&gt; &lt;script&gt;alert(1)</pre>") == []
+    assert live_markup('<img src="//host.example/a.png"><iframe src="x"></iframe><a href="/x">') == [
+        "remote <img src=//host.example/a.png>",
+        "<iframe>",
+    ]
 
 
 PAYLOAD = '"><script>alert(1)</script><img src=x onerror=alert(1)>'

@@ -4,7 +4,10 @@ GitHub team of its lead OPD (``team`` in data/opd.yml); everything else by the p
 
 from __future__ import annotations
 
-from .model import Masterplan
+import re
+
+from .files import safe_name
+from .model import GITHUB_HANDLE, Masterplan
 
 PATH = ".github/CODEOWNERS"
 HEADER = """\
@@ -16,13 +19,14 @@ HEADER = """\
 
 def generate(plan: Masterplan) -> str:
     lines = [HEADER]
-    maintainers = " ".join(plan.info.maintainers)
+    # Each value already passed the schema; checked again here because a newline or a
+    # space in CODEOWNERS would grant ownership to whatever follows it.
+    maintainers = " ".join(m for m in plan.info.maintainers if re.fullmatch(GITHUB_HANDLE, m))
     if maintainers:
         lines.append(f"* {maintainers}\n")
-    teams = {o.key: o.team for o in plan.opds if o.team}
+    teams = {o.key: o.team for o in plan.opds if o.team and re.fullmatch(GITHUB_HANDLE, o.team)}
     for program in sorted(plan.programs, key=lambda p: p.path):
         team = teams.get(program.lead)
-        if team:
-            # Paths never contain spaces: the loader only keeps programmes it can address.
+        if team and safe_name(program.path):
             lines.append(f"/{program.path} {team}\n")
     return "".join(lines)

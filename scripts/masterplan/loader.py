@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+from .files import ALLOWED_FILES, DIMENSION_DIR, PROGRAM_DIR, has_link, scan
 from .model import (
     DIMENSION_KEYS,
     PREFIXES,
@@ -33,11 +34,7 @@ PLAN_FILE = "data/plan.yml"
 DIMENSIONS_FILE = "data/dimensions.yml"
 OPD_FILE = "data/opd.yml"
 RPJMD_FILE = "data/rpjmd.yml"
-DIMENSION_DIR = "docs/dimensi"
-PROGRAM_DIR = "docs/program"
-#: Besides Markdown pages, contributor folders may hold these (pictures for narratives).
-#: Anything else (HTML, SVG, scripts) would be published as is, so it is refused.
-ALLOWED_FILES = (".md", ".png", ".jpg", ".jpeg", ".webp", ".gif")
+__all__ = ["ALLOWED_FILES", "DIMENSION_DIR", "PROGRAM_DIR", "load_plan"]
 
 
 @dataclass
@@ -51,14 +48,18 @@ class Loaded:
     """Programmes with a wrong required field: kept out of the plan, still cross-checked."""
     files: int = 0
     """How many files were read, for the validator's summary."""
+    data: dict[str, Yaml] = field(default_factory=dict)
+    """The data files as read, for rules on their text."""
 
 
 class _Reader:
     def __init__(self, root: Path):
         self.root = root
-        self.problems: list[Problem] = []
+        self.scan = scan(root)
+        self.problems: list[Problem] = list(self.scan.problems)
         self.files = 0
         self.data_ok = True
+        self.docs: dict[str, Yaml] = {}
 
     def source_problem(self, rel: str, err: SourceError) -> None:
         self.problems.append(
@@ -67,7 +68,9 @@ class _Reader:
 
     def data(self, rel: str) -> Yaml | None:
         path = self.root / rel
-
+        if has_link(self.root, rel):
+            self.data_ok = False  # scan() reported it; a link is never followed
+            return None
         if not path.is_file():
             self.problems.append(
                 Problem(
@@ -88,6 +91,7 @@ class _Reader:
             self.source_problem(rel, err)
             self.data_ok = False
             return None
+        self.docs[rel] = doc
         return doc
 
     def one(self, cls: type[T], rel: str) -> T | None:
@@ -100,7 +104,12 @@ class _Reader:
         return built
 
     def many(
-        self, cls: type[T], rel: str, *, check: Callable[[Context, list[T | None]], None] | None = None
+        self,
+        cls: type[T],
+        rel: str,
+        *,
+        check: Callable[[Context, list[T | None]], None] | None = None,
+        whole: bool = False,
     ) -> list[T]:
         doc = self.data(rel)
         if doc is None:
@@ -119,6 +128,8 @@ class _Reader:
         _check_unique_keys(ctx, items)
         if check is not None:
             check(ctx, items)
+        if whole and None in items:
+            self.data_ok = False  # e.g. a dimension without its programmes' home
         return [item for item in items if item is not None]
 
     def page(self, path: Path, cls: type[T], *, invalid: set[str] | None = None) -> tuple[T, Page] | None:
@@ -156,11 +167,11 @@ def load_plan(root: Path) -> Loaded:
     """Read the plan under ``root`` (the repository) into a model plus problems."""
     reader = _Reader(root)
     info = reader.one(PlanInfo, PLAN_FILE)
-    dimensions = reader.many(Dimension, DIMENSIONS_FILE, check=_check_dimensions)
+    # Every view is organised by dimension: the plan is only usable with all of them.
+    dimensions = reader.many(Dimension, DIMENSIONS_FILE, check=_check_dimensions, whole=True)
     opds = reader.many(Opd, OPD_FILE)
     rpjmd = reader.many(RpjmdMission, RPJMD_FILE)
     programs, partial = _load_programs(reader, root / PROGRAM_DIR)
-    _check_other_files(reader)
     pages = _load_dimension_pages(reader, root / DIMENSION_DIR)
     plan = None
     if info is not None and reader.data_ok:
@@ -172,7 +183,7 @@ def load_plan(root: Path) -> Loaded:
             programs=programs,
             pages=pages,
         )
-    return Loaded(plan=plan, problems=reader.problems, partial=partial, files=reader.files)
+    return Loaded(plan=plan, problems=reader.problems, partial=partial, files=reader.files, data=reader.docs)
 
 
 def _check_unique_keys(ctx: Context, items: list[Any]) -> None:
@@ -232,41 +243,16 @@ def _check_dimensions(ctx: Context, dimensions: list[Dimension | None]) -> None:
             )
 
 
-def _check_other_files(reader: _Reader) -> None:
-    for folder in (PROGRAM_DIR, DIMENSION_DIR):
-        base = reader.root / folder
-        for path in sorted(base.rglob("*")) if base.is_dir() else []:
-            if path.is_file() and path.suffix.lower() not in ALLOWED_FILES:
-                reader.problems.append(
-                    Problem(
-                        file=path.relative_to(reader.root).as_posix(),
-                        line=None,
-                        code="unsafe-file",
-                        key="",
-                        message=f"Berkas `{path.name}` tidak boleh ada di folder kontributor.",
-                        hint="Tulis narasi sebagai Markdown (.md); gambar boleh berupa PNG, JPG, "
-                        "WebP atau GIF. Hapus berkas ini.",
-                    )
-                )
-
-
-def is_allowed_file(src: str) -> bool:
-    """Whether a file below docs/ may be published: contributor folders hold only pages
-    and pictures."""
-    if not src.startswith((PROGRAM_DIR + "/", DIMENSION_DIR + "/")):
-        return True
-    return Path(src).suffix.lower() in ALLOWED_FILES
-
-
-def _markdown_files(folder: Path) -> list[Path]:
-    # Sorted so that problems, ids and lists come out in the same order on every machine.
-    return sorted(folder.rglob("*.md")) if folder.is_dir() else []
+def _markdown_files(reader: _Reader, folder: str) -> list[Path]:
+    # Sorted so that problems, ids and lists come out in the same order on every machine;
+    # only regular files with safe names (scan() reported the others).
+    return [reader.root / rel for rel in reader.scan.markdown_below(folder)]
 
 
 def _load_programs(reader: _Reader, folder: Path) -> tuple[list[Program], list[Program]]:
     programs: list[Program] = []
     partial: list[Program] = []
-    for path in _markdown_files(folder):
+    for path in _markdown_files(reader, PROGRAM_DIR):
         rel = path.relative_to(reader.root).as_posix()
         parts = path.relative_to(folder).parts
         if len(parts) == 1:
@@ -301,7 +287,7 @@ def _load_programs(reader: _Reader, folder: Path) -> tuple[list[Program], list[P
 
 def _load_dimension_pages(reader: _Reader, folder: Path) -> dict[str, DimensionPage]:
     pages: dict[str, DimensionPage] = {}
-    for path in _markdown_files(folder):
+    for path in _markdown_files(reader, DIMENSION_DIR):
         rel = path.relative_to(reader.root).as_posix()
         parts = path.relative_to(folder).parts
         if len(parts) != 2 or parts[1] != "index.md":
@@ -325,7 +311,7 @@ def _load_dimension_pages(reader: _Reader, folder: Path) -> dict[str, DimensionP
         pages[parts[0]] = dim_page
     for key in DIMENSION_KEYS:
         rel = f"{DIMENSION_DIR}/{key}/index.md"
-        if not (reader.root / rel).is_file():
+        if not (reader.root / rel).is_file() and not has_link(reader.root, rel):
             reader.problems.append(
                 Problem(
                     file=rel,

@@ -38,9 +38,11 @@ CATALOGUE: dict[str, str] = {
     "progress-mismatch": "Progres tidak sesuai dengan status.",
     "raw-html": "HTML mentah tidak diizinkan di halaman kontributor.",
     "template-syntax": "Sintaks templat (`{{`, `{%`, `{#`, `render_macros`) tidak diizinkan.",
-    "unsafe-link": "Tautan dengan skema selain http(s) atau mailto, atau alamat ke host lain yang disamarkan.",
+    "unsafe-link": "Tautan dengan skema selain http(s) atau mailto, atau alamat host yang disamarkan.",
     "remote-image": "Gambar dimuat dari host lain; gambar harus disimpan di repositori.",
-    "unsafe-file": "Jenis berkas yang tidak boleh ada di folder kontributor (mis. HTML, SVG, JS).",
+    "unsafe-file": "Berkas yang tidak boleh dibaca atau diterbitkan: jenis HTML/SVG/JS, symlink, "
+    "atau folder yang bernama seperti halaman.",
+    "bad-filename": "Nama halaman atau gambar di luar pola aman (huruf kecil, angka, tanda hubung).",
     "file-exists": "Berkas yang akan dibuat sudah ada (perintah `masterplan new` tidak menimpa).",
 }
 

@@ -21,7 +21,7 @@ from markupsafe import Markup, escape
 from . import charts, fmt, schema
 from .aggregate import Figures, Table
 from .model import PREFIXES, Dimension, DimensionPage, Masterplan, Opd, Program
-from .safehtml import Rendered, render
+from .safehtml import Rendered, render, slot
 
 TEMPLATES = Path(__file__).parent / "templates"
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
@@ -63,11 +63,6 @@ def yaml_value(value: Any) -> str:
 #: only after search indexing, which then never reads the generated tables: that keeps a
 #: 1,000-programme build close to a plain one. Generated HTML never meets the sanitizer.
 PROGRAM_SKELETON = "{facts}\n\n## Anggaran indikatif\n\n{budget}\n\n## Indikator kinerja\n\n{indicators}\n\n"
-
-
-def slot(name: str) -> str:
-    """The placeholder of a slot: an HTML comment, which Markdown passes through as is."""
-    return f"<!-- masterplan:{name} -->"
 
 
 def program_skeleton() -> str:

@@ -2,10 +2,15 @@
 
 Every HTML fragment made from a narrative that OPD staff wrote (the programme and
 dimension pages, the print edition, the PDF, and so the search index) comes out of
-:func:`render`. It converts with the site's Markdown configuration and then cleans the
-result with nh3 (the Rust ``ammonia`` sanitizer) against the allowlist below: the tags
-and attributes plain Markdown produces, links to http(s), mailto and relative paths,
-images from this site only. Whatever the input, the output is inert.
+:func:`render`. It converts with cmark-gfm, GitHub's own Markdown (so the preview in
+GitHub's web editor is what the site publishes), then cleans the result with nh3 (the
+Rust ``ammonia`` sanitizer) against the allowlist below: the tags and attributes that
+Markdown produces, links to http(s), mailto and relative paths, images from this site
+only. Whatever the input, the output is inert.
+
+Both are C and Rust and work in time linear in the input: Python-Markdown takes
+minutes on a page of 20,000 ``[`` or ``<a `` (it rescans ahead from each one), which
+would let one page stall every build and every validation.
 
 The validator does not guess what Markdown will do: it calls :func:`render` too and
 reports what the sanitizer removed (:attr:`Rendered.changes`), so the build and the
@@ -18,44 +23,36 @@ import html
 import posixpath
 import secrets
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import quote, unquote
-from xml.etree.ElementTree import Element
 
-import markdown
+import cmarkgfm
 import nh3
-from markdown.extensions import Extension
-from markdown.treeprocessors import Treeprocessor
+from cmarkgfm.cmark import Options
+from markdown.extensions.toc import slugify
 
-#: The site's Markdown configuration (mkdocs.yml ``markdown_extensions`` says the same,
-#: and a test keeps the two equal): project pages and narratives read alike.
-EXTENSIONS: list[str] = ["tables", "admonition", "toc"]
-EXTENSION_CONFIGS: dict[str, dict[str, Any]] = {"toc": {"permalink": True}}
+#: GitHub's Markdown as its web editor previews it. Raw HTML is let through to
+#: :func:`clean`, which removes it, so that the validator can say what was removed.
+GFM_EXTENSIONS = ["table", "autolink", "strikethrough"]
+GFM_OPTIONS = Options.CMARK_OPT_UNSAFE | Options.CMARK_OPT_VALIDATE_UTF8 | Options.CMARK_OPT_GITHUB_PRE_LANG
 
-#: Admonition kinds the theme styles (``!!! note``); other words are dropped as classes.
-ADMONITIONS = frozenset(
-    "note abstract summary tldr info todo tip hint important success check done question help faq "
-    "warning caution attention failure fail missing danger error bug example quote cite".split()
-)
 HEADINGS = frozenset(f"h{n}" for n in range(1, 7))
 TAGS = (
-    frozenset("a blockquote br code div em hr img li ol p pre strong table tbody td th thead tr ul".split())
+    frozenset("a blockquote br code del em hr img li ol p pre strong table tbody td th thead tr ul".split())
     | HEADINGS
 )
 ATTRIBUTES: dict[str, set[str]] = {
     "a": {"href", "title"},
     "img": {"src", "alt", "title"},
     "ol": {"start"},
-    "th": {"style"},
-    "td": {"style"},
-    **{h: {"id"} for h in HEADINGS},
+    "pre": {"lang"},  # a fenced block's language, ```python
 }
-CLASSES: dict[str, set[str]] = {
-    "a": {"headerlink"},  # the permalink the toc extension adds to headings
-    "div": {"admonition", *ADMONITIONS},
-    "p": {"admonition-title"},
+#: Attributes allowed with these values only (table column alignment).
+ATTRIBUTE_VALUES: dict[str, dict[str, set[str]]] = {
+    cell: {"align": {"left", "center", "right"}} for cell in ("th", "td")
 }
 #: Tags whose content goes with them: text inside <script> is not prose.
 DROP_CONTENT = frozenset({"script", "style"})
@@ -63,11 +60,19 @@ LINK_SCHEMES = frozenset({"http", "https", "mailto"})
 _SCHEME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+.-")
 _CONTROL = "".join(map(chr, range(0x21)))
 
+#: A narrative longer than this (characters) is shown as plain text: no programme needs
+#: a book, and it keeps validating a 1 MB hostile page well under a second.
+MAX_NARRATIVE = 300_000
+
 # Slots for generated HTML: a paragraph holding a per-process secret a contributor
 # cannot write, turned back into an HTML comment after cleaning (the sanitizer drops
 # every comment of theirs).
 _NONCE = secrets.token_hex(8)
-SLOT_COMMENT = "<!-- masterplan:{} -->"
+
+
+def slot(name: str) -> str:
+    """The placeholder of a slot: an HTML comment, which the site fills after search."""
+    return f"<!-- masterplan:{name} -->"
 
 
 @dataclass(frozen=True)
@@ -75,7 +80,8 @@ class Change:
     """Something the sanitizer removed, and where in the source it most likely came from."""
 
     kind: str
-    """``tag``, ``attribute``, ``comment`` or ``class``."""
+    """``tag``, ``attribute``, ``comment``, ``class``; ``too-large`` or ``too-complex``
+    when the whole narrative was shown as text."""
     tag: str
     attribute: str = ""
     value: str = ""
@@ -119,59 +125,16 @@ def normalize_url(value: str) -> str:
     return url.replace("\\", "/")
 
 
-def _filter(tag: str, attribute: str, value: str) -> str | None:
-    if attribute == "href" or attribute == "src":
-        return value if url_allowed(value, image=tag == "img") else None
-    return value
+def links(page: str, base: str) -> Callable[[str], str]:
+    """How relative links of the page ``page`` (docs-relative) are rewritten, as MkDocs
+    does for its own pages: ``../economy/x.md`` -> ``../../economy/x/`` from ``base``."""
 
-
-def clean(fragment: str) -> str:
-    """The allowlist sanitizer, on HTML that Markdown produced."""
-    return nh3.clean(
-        fragment,
-        tags=set(TAGS),
-        clean_content_tags=set(DROP_CONTENT),
-        attributes={tag: set(names) for tag, names in ATTRIBUTES.items()},
-        attribute_filter=_filter,
-        strip_comments=True,
-        link_rel=None,
-        url_schemes=set(LINK_SCHEMES),
-        allowed_classes={tag: set(names) for tag, names in CLASSES.items()},
-        filter_style_properties={"text-align"},
-    )
-
-
-def text_only(fragment: str) -> str:
-    """A fragment reduced to escaped text (toc titles: the theme prints them as HTML)."""
-    return nh3.clean(fragment, tags=set(), clean_content_tags=set(DROP_CONTENT))
-
-
-class _Links(Treeprocessor):  # type: ignore[misc]  # Markdown ships no types
-    """Rewrites relative links the way MkDocs does: ``../economy/x.md`` -> ``../../economy/x/``.
-
-    ``page`` is the docs-relative path of the page being rendered, ``base`` the relative
-    path from where the HTML is shown back to the site root.
-    """
-
-    page = ""
-    base = ""
-
-    def run(self, root: Element) -> None:
-        for el in root.iter():
-            name = "href" if el.tag == "a" else "src" if el.tag == "img" else None
-            value = el.get(name) if name else None
-            if name and value and self.page:
-                el.set(name, self.rewrite(value))
-
-    def rewrite(self, value: str) -> str:
-        # Markdown keeps character references in attribute values (``jav&#x61;script:``):
-        # judge the URL a browser will decode, and leave anything but a path to clean().
-        url = html.unescape(value)
-        if url.startswith(("/", "#", "\\")) or not url_allowed(url, image=True):
-            return value
-        path, hash_, fragment = url.partition("#")
+    def rewrite(value: str) -> str:
+        if not page or value.startswith(("/", "#", "\\")) or not url_allowed(value, image=True):
+            return value  # absolute, a fragment, another host or a scheme: left as it is
+        path, hash_, fragment = value.partition("#")
         path, query, params = path.partition("?")
-        target = posixpath.normpath(posixpath.join(posixpath.dirname(self.page), unquote(path)))
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(page), unquote(path)))
         if target.startswith("../") or target == "..":
             return value  # outside the site: it resolves to nothing there
         if target.endswith(".md"):
@@ -180,47 +143,124 @@ class _Links(Treeprocessor):  # type: ignore[misc]  # Markdown ships no types
             rewritten = page_url("docs/" + target)
         else:
             rewritten = quote(target)
-        rewritten += query + quote(params, safe="=&;%+") + hash_ + quote(fragment, safe="-_.~%")
-        return self.base + rewritten
+        return base + rewritten + query + params + hash_ + fragment
+
+    return rewrite
 
 
-class _LinkExtension(Extension):  # type: ignore[misc]  # Markdown ships no types
-    def extendMarkdown(self, md: markdown.Markdown) -> None:  # Markdown's API names it
-        self.processor = _Links(md)
-        md.treeprocessors.register(self.processor, "masterplan_links", 4)
+def clean(fragment: str, rewrite: Callable[[str], str] = lambda url: url) -> str:
+    """The allowlist sanitizer, on HTML that Markdown produced."""
+
+    def attribute(tag: str, name: str, value: str) -> str | None:
+        if name == "href" or name == "src":
+            return rewrite(value) if url_allowed(value, image=tag == "img") else None
+        return value
+
+    return nh3.clean(
+        fragment,
+        tags=set(TAGS),
+        clean_content_tags=set(DROP_CONTENT),
+        attributes={tag: set(names) for tag, names in ATTRIBUTES.items()},
+        tag_attribute_values={tag: {k: set(v) for k, v in a.items()} for tag, a in ATTRIBUTE_VALUES.items()},
+        attribute_filter=attribute,
+        strip_comments=True,
+        link_rel=None,
+        url_schemes=set(LINK_SCHEMES),
+    )
 
 
-_EXT = _LinkExtension()
-_converter = markdown.Markdown(extensions=[*EXTENSIONS, _EXT], extension_configs=EXTENSION_CONFIGS)
+def text_only(fragment: str) -> str:
+    """A fragment reduced to escaped text (toc titles: the theme prints them as HTML)."""
+    return nh3.clean(fragment, tags=set(), clean_content_tags=set(DROP_CONTENT))
 
 
-def convert(text: str, *, page: str = "", base: str = "") -> tuple[str, list[dict[str, Any]]]:
-    """Markdown to (unsanitized) HTML and the toc tokens, with the site's configuration."""
-    _EXT.processor.page, _EXT.processor.base = page, base
-    out = _converter.reset().convert(text)
-    return out, list(getattr(_converter, "toc_tokens", []))
+def convert(text: str) -> str:
+    """Markdown to (unsanitized) HTML, as GitHub reads it."""
+    out = cmarkgfm.markdown_to_html_with_extensions(text, options=GFM_OPTIONS, extensions=GFM_EXTENSIONS)
+    return str(out)
 
 
-def render(text: str, *, before: str = "", after: str = "", page: str = "", base: str = "") -> Rendered:
+def render(
+    text: str, *, before: str = "", after: str = "", page: str = "", base: str = "", report: bool = True
+) -> Rendered:
     """Contributor Markdown ``text`` as clean HTML, with what cleaning removed.
 
     ``before`` and ``after`` are generated Markdown around ``text`` (a programme's panel
     headings): they are read in the same pass, so heading ids stay unique, and their
     slot comments survive cleaning. ``page`` is the docs-relative path of the page
     (``program/living/x.md``), for relative links; ``base`` leads from where the HTML is
-    shown to the site root.
+    shown to the site root. ``report=False`` skips listing the changes (the build).
     """
+    limit = None
+    if len(text) > MAX_NARRATIVE:
+        limit = Change("too-large", "", value=text)
+        text, before = "", before + "\n\n" + slot("inert") + "\n\n"
     head, tail = _mark_slots(before), _mark_slots(after)
-    raw, tokens = convert(f"{head}\n\n{text}\n\n{tail}" if head or tail else text, page=page, base=base)
-    out = clean(raw)
-    changes = _changes(raw, out, text) if raw != out else []
+    raw = convert(f"{head}\n\n{text}\n\n{tail}" if head or tail else text)
+    rewrite = links(page, base)
+    out = clean(raw, rewrite)
+    changes = [limit] if limit else _changes(raw, out, text, rewrite) if report else []
     if head or tail:
         pieces = out.split(f"<p>mpslot{_NONCE}")
         out = pieces[0] + "".join(
-            SLOT_COMMENT.format(piece[: piece.index("</p>")]) + piece[piece.index("</p>") + 4 :]
-            for piece in pieces[1:]
+            slot(piece[: piece.index("</p>")]) + piece[piece.index("</p>") + 4 :] for piece in pieces[1:]
         )
-    return Rendered(html=out, toc_tokens=_clean_tokens(tokens), changes=changes)
+    if limit is not None:
+        out = out.replace(slot("inert"), f'<pre class="mp-inert">{html.escape(limit.value)}</pre>', 1)
+    out, tokens = _anchor_headings(out)
+    return Rendered(html=out, toc_tokens=tokens, changes=changes)
+
+
+def _anchor_headings(fragment: str) -> tuple[str, list[dict[str, Any]]]:
+    """Give each heading of clean HTML an id and a permalink, as the toc extension does
+    for the project's own pages, and list them nested for the table of contents."""
+    parts: list[str] = []
+    flat: list[dict[str, Any]] = []
+    used: dict[str, int] = {}
+    start = 0
+    while (at := fragment.find("<h", start)) != -1:
+        level = fragment[at + 2 : at + 3]
+        if not (level in "123456" and level and fragment[at + 3 : at + 4] == ">"):
+            parts.append(fragment[start : at + 2])
+            start = at + 2
+            continue
+        end = fragment.index(f"</h{level}>", at)
+        inner = fragment[at + 4 : end]
+        name = text_only(inner).strip()
+        anchor = _unique(slugify(html.unescape(name), "-") or "bagian", used)
+        parts += [
+            fragment[start:at],
+            f'<h{level} id="{anchor}">{inner}<a class="headerlink" href="#{anchor}" '
+            f'title="Permanent link">¶</a></h{level}>',
+        ]
+        flat.append({"level": int(level), "id": anchor, "name": name, "children": []})
+        start = end + 5
+    parts.append(fragment[start:])
+    return "".join(parts), _nest(flat)
+
+
+def _unique(anchor: str, used: dict[str, int]) -> str:
+    # A counter per id, not a scan: 10,000 headings named alike stay linear.
+    if anchor not in used:
+        used[anchor] = 0
+        return anchor
+    while True:
+        used[anchor] += 1
+        candidate = f"{anchor}_{used[anchor]}"
+        if candidate not in used:
+            used[candidate] = 0
+            return candidate
+
+
+def _nest(flat: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    top: list[dict[str, Any]] = []
+    stack: list[dict[str, Any]] = []
+    for token in flat:
+        while stack and stack[-1]["level"] >= token["level"]:
+            stack.pop()
+        (stack[-1]["children"] if stack else top).append(token)
+        stack.append(token)
+    return top
 
 
 def _mark_slots(markdown_text: str) -> str:
@@ -234,23 +274,12 @@ def _mark_slots(markdown_text: str) -> str:
     return out
 
 
-def _clean_tokens(tokens: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [
-        {
-            **token,
-            "name": text_only(token["name"]),
-            "html": clean(token.get("html", "")),
-            "children": _clean_tokens(token.get("children", [])),
-        }
-        for token in tokens
-    ]
-
-
 class _Inventory(HTMLParser):
     """The tags, attributes and comments of an HTML fragment, counted."""
 
-    def __init__(self) -> None:
+    def __init__(self, rewrite: Callable[[str], str]) -> None:
         super().__init__(convert_charrefs=True)
+        self.rewrite = rewrite
         self.tags: Counter[str] = Counter()
         self.attributes: Counter[tuple[str, str, str]] = Counter()
         self.comments = 0
@@ -259,8 +288,8 @@ class _Inventory(HTMLParser):
         self.tags[tag] += 1
         for name, value in attrs:
             value = value or ""
-            if name == "style":  # the sanitizer re-serializes CSS: compare the properties
-                value = ";".join(sorted(p.replace(" ", "") for p in value.split(";") if p.strip()))
+            if name in ("href", "src"):
+                value = self.rewrite(value)  # what clean() does to a link it keeps
             if name == "class":
                 for word in value.split():
                     self.attributes[(tag, "class", word)] += 1
@@ -274,16 +303,16 @@ class _Inventory(HTMLParser):
         self.comments += 1
 
 
-def _inventory(fragment: str) -> _Inventory:
-    parser = _Inventory()
+def _inventory(fragment: str, rewrite: Callable[[str], str]) -> _Inventory:
+    parser = _Inventory(rewrite)
     parser.feed(fragment)
     parser.close()
     return parser
 
 
-def _changes(before: str, after: str, source: str) -> list[Change]:
+def _changes(before: str, after: str, source: str, rewrite: Callable[[str], str]) -> list[Change]:
     """What cleaning removed from ``before``, each placed at its likely offset in ``source``."""
-    old, new = _inventory(before), _inventory(after)
+    old, new = _inventory(before, rewrite), _inventory(after, lambda url: url)
     locator = _Locator(source)
     out: list[Change] = []
     for tag, count in (old.tags - new.tags).items():

@@ -20,8 +20,8 @@ from .loader import DIMENSION_DIR, PROGRAM_DIR
 from .model import Dimension, DimensionPage, Masterplan, Opd, Program
 from .problems import Problem
 from .provenance import last_changed
-from .render import Views, fill_slots, slot
-from .safehtml import Rendered
+from .render import Views, fill_slots
+from .safehtml import Rendered, slot
 from .schemas import json_schemas
 from .validate import Report, check
 

@@ -137,6 +137,15 @@ def parse_yaml(text: str, *, first_line: int = 1) -> Yaml:
         try:
             return loader.construct_object(node, deep=True)
         except (ValueError, TypeError, OverflowError) as err:
+            if isinstance(err, ValueError) and "digits" in str(err):
+                # Python refuses to read integers of thousands of digits (a DoS guard).
+                raise SourceError(
+                    "bad-value",
+                    "Angka ini terlalu panjang (ribuan digit) untuk dibaca.",
+                    line=line_of(node),
+                    hint="Tulis angka yang sebenarnya; anggaran ditulis dalam rupiah penuh, "
+                    "mis. 350000000.",
+                ) from None
             # A value that parses but does not exist, such as the date 2024-13-45.
             raise SourceError(
                 "yaml-syntax",

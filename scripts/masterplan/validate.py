@@ -14,9 +14,9 @@ from typing import Any
 from .loader import PLAN_FILE, load_plan
 from .model import PREFIXES, DimensionPage, Masterplan, Program
 from .problems import Problem, choice_hint
-from .safehtml import ADMONITIONS, Change, line_of, normalize_url, render
+from .safehtml import MAX_NARRATIVE, Change, line_of, normalize_url, render
 from .schema import key_name
-from .source import KeyPath
+from .source import KeyPath, Yaml
 
 #: What a contributor page may not contain, in narrative or front matter: template
 #: syntax. Pages are never rendered as templates; the rule keeps them from becoming so.
@@ -40,6 +40,8 @@ def check(root: Path) -> Report:
     """Load the plan under ``root`` and run every rule on it."""
     loaded = load_plan(root)
     problems = list(loaded.problems)
+    for rel, doc in loaded.data.items():
+        problems += _text_problems(rel, doc)
     if loaded.plan is not None:
         problems += validate(loaded.plan, loaded.partial)
     # One problem can be reached twice (e.g. a duplicate key seen at two depths).
@@ -224,28 +226,34 @@ def _check_years(plan: Masterplan, p: Program) -> list[Problem]:
 def _check_content(item: Program | DimensionPage) -> list[Problem]:
     """Template syntax and HTML in front matter; in the narrative, whatever the renderer's
     sanitizer would remove (the same function the build uses)."""
-    out: list[Problem] = []
-    if item.meta is not None:
-        for path, text in _strings(item.meta.data, ()):
-            if any(mark in text for mark in TEMPLATE_MARKS):
-                out.append(_template_problem(item.path, item.meta.line(path), key_name(path)))
-            if has_tag(text):
-                out.append(
-                    Problem(
-                        file=item.path,
-                        line=item.meta.line(path),
-                        code="raw-html",
-                        key=key_name(path),
-                        message=f"`{key_name(path)}` memuat tag HTML.",
-                        hint="Tulis teks biasa; tanda < dan > tidak diperlukan.",
-                    )
-                )
+    out = _text_problems(item.path, item.meta) if item.meta is not None else []
     body = item.body
     for offset, text in enumerate(body.split("\n")):
         if any(mark in text for mark in TEMPLATE_MARKS):
             out.append(_template_problem(item.path, item.body_line + offset, ""))
     rendered = render(item.body, page=item.path.removeprefix("docs/"))
     out += [_change_problem(item, change) for change in rendered.changes]
+    return out
+
+
+def _text_problems(file: str, doc: Yaml) -> list[Problem]:
+    """Template syntax or markup in any text value of a front matter or data file: they
+    are plain text everywhere they go (pages, CSV, YAML, pull-request comments)."""
+    out: list[Problem] = []
+    for path, text in _strings(doc.data, ()):
+        if any(mark in text for mark in TEMPLATE_MARKS):
+            out.append(_template_problem(file, doc.line(path), key_name(path)))
+        if has_tag(text):
+            out.append(
+                Problem(
+                    file=file,
+                    line=doc.line(path),
+                    code="raw-html",
+                    key=key_name(path),
+                    message=f"`{key_name(path)}` memuat tag HTML.",
+                    hint="Tulis teks biasa; tanda < dan > tidak diperlukan.",
+                )
+            )
     return out
 
 
@@ -271,6 +279,13 @@ def _change_problem(item: Program | DimensionPage, change: Change) -> Problem:
     markdown_hint = (
         "Gunakan Markdown: **tebal**, *miring*, [teks](https://…), daftar `- `, tabel `| a | b |`."
     )
+    if change.kind == "too-large":
+        return problem(
+            "file-too-large",
+            f"Narasi berisi {len(change.value):,} karakter, melebihi batas {MAX_NARRATIVE:,}; "
+            "ditampilkan sebagai teks biasa.".replace(",", "."),
+            "Pecah narasi menjadi beberapa halaman, atau hapus isi yang tidak sengaja tertempel.",
+        )
     if change.kind == "comment":
         return problem(
             "raw-html",
@@ -280,12 +295,6 @@ def _change_problem(item: Program | DimensionPage, change: Change) -> Problem:
     if change.kind == "tag":
         return problem(
             "raw-html", f"Narasi memuat HTML `<{change.tag}>` yang dihapus saat diterbitkan.", markdown_hint
-        )
-    if change.kind == "class" and change.tag == "div":
-        return problem(
-            "bad-value",
-            f"Jenis kotak `!!! {_clip(change.value)}` tidak dikenal.",
-            choice_hint(change.value, sorted(ADMONITIONS), source="jenis kotak"),
         )
     if change.attribute in ("href", "src"):
         shown = _clip(change.value)
