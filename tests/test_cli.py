@@ -38,7 +38,7 @@ def test_problems_exit_1_with_file_line_key_code_and_fix(plan_repo: Path) -> Non
         "data/opd.yml.\n"
         '  Perbaikan: Mungkin maksud Anda: "dishub" (dari data/opd.yml).\n'
         "docs/program/living/alat-bantu.md:22: [bad-value] progress: `progress` bernilai 140, "
-        "harus 0 sampai 100.\n"
+        "harus angka 0 sampai 100.\n"
         "  Perbaikan: Isi angka 0 sampai 100.\n"
         "\n"
         "2 masalah di 1 berkas (12 berkas diperiksa).\n"

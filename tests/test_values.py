@@ -88,7 +88,7 @@ def test_the_message_names_the_value_and_the_range(plan_repo: Path) -> None:
     edit(plan_repo, PAGE, "amount: 350000000", "amount: " + "1" * 1000)
     (problem,) = check(plan_repo).problems
     assert problem.message == (
-        '`budget[0].amount` bernilai "(angka dengan ±1.000 digit)", harus angka 0 sampai '
+        '`budget[0].amount` bernilai (angka dengan ±1.000 digit), harus angka 0 sampai '
         "1.000.000.000.000.000."
     )
     assert problem.hint == "Isi angka 0 sampai 1.000.000.000.000.000, periksa jumlah angka nolnya."

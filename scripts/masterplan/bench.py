@@ -117,3 +117,73 @@ def report(measures: list[Measure]) -> str:
             f"{m.full_seconds / first.full_seconds:.2f}x."
         )
     return "\n".join(lines) + "\n"
+
+
+#: Inputs that make Markdown parsers or regexes slow: long runs of openers, nested or
+#: unclosed constructs, thousands of alike headings.
+HOSTILE_PATTERNS = [
+    "[",
+    "[a](",
+    "![",
+    "(",
+    "[[]",
+    "`",
+    "``a",
+    "<",
+    "<a ",
+    "<a href=",
+    "<http://a",
+    "*",
+    "**a",
+    "_a_b",
+    "~~a",
+    "&#",
+    "|a|\n",
+    "\n|-|\n",
+    "\\",
+    "> ",
+    "- [",
+    "\n- a",
+    "# a\n",
+    "<!--",
+    "<div>",
+    "[x]: /u\n[x]",
+    "Penyandang disabilitas **kesulitan** naik [angkutan](https://contoh.example/) umum.\n\n",
+]
+
+
+def hostile(
+    source_root: Path, *, sizes: tuple[int, ...] = (49_000, 999_000)
+) -> list[tuple[str, int, float]]:
+    """Seconds that `check()` takes on a plan with one page of ``size`` characters of each
+    hostile pattern (just under the narrative limit, and just under the file limit)."""
+    import time
+
+    from .validate import check
+
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "plan"
+        write_plan(source_root, root, programs=6, opds=5)
+        page = sorted((root / "docs/program").rglob("*.md"))[-1]
+        head = page.read_text(encoding="utf-8")
+        for size in sizes:
+            for pattern in HOSTILE_PATTERNS:
+                page.write_text(head + (pattern * (size // len(pattern) + 1))[:size], encoding="utf-8")
+                start = time.perf_counter()
+                check(root)
+                results.append((pattern, size, time.perf_counter() - start))
+        page.write_text(head, encoding="utf-8")
+        start = time.perf_counter()
+        check(root)
+        baseline = time.perf_counter() - start
+    return [(p, size, seconds - baseline) for p, size, seconds in results]
+
+
+def hostile_report(results: list[tuple[str, int, float]]) -> str:
+    lines = ["| Pola | Ukuran (karakter) | Validasi (detik) |", "|---|---:|---:|"]
+    for pattern, size, seconds in sorted(results, key=lambda r: -r[2])[:10]:
+        lines.append(f"| `{pattern[:24]!r}` | {size:,} | {seconds:.3f} |".replace(",", "."))
+    worst = max(seconds for _, _, seconds in results)
+    lines.append(f"\nTerlama: {worst:.3f} detik untuk {len(results)} halaman uji.")
+    return "\n".join(lines) + "\n"

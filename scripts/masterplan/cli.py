@@ -135,7 +135,11 @@ def cmd_bench(args: argparse.Namespace, out: TextIO) -> int:
     Membuat rencana sintetis (N program, M OPD) di folder sementara, membangunnya dengan
     situs ini dan dengan Material polos atas halaman yang sama, lalu melaporkan median
     waktu dan memori puncak. Angka dilaporkan, tidak diuji: mesin bersama itu bising.
+    Dengan --hostile: waktu validasi satu halaman berisi pola jahat hingga 1 MB.
     """
+    if args.hostile:
+        out.write(bench.hostile_report(bench.hostile(args.root)))
+        return EXIT_OK
     try:
         measures = bench.run(args.root, args.programs or [1000], opds=args.opds, repeat=args.repeat)
     except bench.BenchError as err:
@@ -329,6 +333,7 @@ def build_parser() -> argparse.ArgumentParser:
             cmd.add_argument("--programs", type=int, action="append", help="jumlah program (berulang)")
             cmd.add_argument("--opds", type=int, default=40, help="jumlah OPD (bawaan 40)")
             cmd.add_argument("--repeat", type=int, default=3, help="ulangan per ukuran (bawaan 3)")
+            cmd.add_argument("--hostile", action="store_true", help="ukur validasi halaman jahat 1 MB")
         if name == "validate":
             cmd.add_argument(
                 "--format",

@@ -39,6 +39,7 @@ CATALOGUE: dict[str, str] = {
     "raw-html": "HTML mentah tidak diizinkan di halaman kontributor.",
     "template-syntax": "Sintaks templat (`{{`, `{%`, `{#`, `render_macros`) tidak diizinkan.",
     "unsafe-link": "Tautan dengan skema selain http(s) atau mailto, atau alamat host yang disamarkan.",
+    "too-complex": "Narasi terlalu rumit untuk dibaca sebagai Markdown; ditampilkan sebagai teks.",
     "remote-image": "Gambar dimuat dari host lain; gambar harus disimpan di repositori.",
     "unsafe-file": "Berkas yang tidak boleh dibaca atau diterbitkan: jenis HTML/SVG/JS, symlink, "
     "atau folder yang bernama seperti halaman.",

@@ -60,9 +60,15 @@ LINK_SCHEMES = frozenset({"http", "https", "mailto"})
 _SCHEME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+.-")
 _CONTROL = "".join(map(chr, range(0x21)))
 
-#: A narrative longer than this (characters) is shown as plain text: no programme needs
-#: a book, and it keeps validating a 1 MB hostile page well under a second.
-MAX_NARRATIVE = 300_000
+#: Bounds past which a narrative is shown as plain text (and the validator says so):
+#: longer than this many characters (no programme needs a book), with more raw ``<``
+#: than any prose has (Python's HTMLParser rescans unclosed ones), or nested deeper than
+#: any document is (the sanitizer's HTML5 tree builder slows with depth). They keep
+#: validating a 1 MB hostile page well under a second.
+MAX_NARRATIVE = 50_000
+MAX_ANGLES = 2_000
+MAX_DEPTH = 100
+VOID = frozenset("area base br col embed hr img input link meta source track wbr".split())
 
 # Slots for generated HTML: a paragraph holding a per-process secret a contributor
 # cannot write, turned back into an HTML comment after cleaning (the sanitizer drops
@@ -80,8 +86,8 @@ class Change:
     """Something the sanitizer removed, and where in the source it most likely came from."""
 
     kind: str
-    """``tag``, ``attribute``, ``comment``, ``class``; ``too-large`` or ``too-complex``
-    when the whole narrative was shown as text."""
+    """``tag``, ``attribute``, ``comment``; ``too-large`` or ``too-complex`` when the
+    whole narrative was shown as text."""
     tag: str
     attribute: str = ""
     value: str = ""
@@ -194,6 +200,9 @@ def render(
     limit = None
     if len(text) > MAX_NARRATIVE:
         limit = Change("too-large", "", value=text)
+    elif text.count("<") > MAX_ANGLES or _depth(convert(text)) > MAX_DEPTH:
+        limit = Change("too-complex", "", value=text)
+    if limit is not None:
         text, before = "", before + "\n\n" + slot("inert") + "\n\n"
     head, tail = _mark_slots(before), _mark_slots(after)
     raw = convert(f"{head}\n\n{text}\n\n{tail}" if head or tail else text)
@@ -211,6 +220,27 @@ def render(
     return Rendered(html=out, toc_tokens=tokens, changes=changes)
 
 
+def _depth(fragment: str) -> int:
+    """How deep elements nest in ``fragment`` (HTML from cmark, plus at most
+    :data:`MAX_ANGLES` raw tags): one pass over its ``<``, no parsing."""
+    depth = deepest = 0
+    at = fragment.find("<")
+    while at != -1:
+        if fragment.startswith("</", at):
+            depth -= 1
+        else:
+            end = at + 1
+            while end < len(fragment) and fragment[end].isalnum():
+                end += 1
+            name = fragment[at + 1 : end].lower()
+            closing = fragment.find(">", end)
+            if name and name not in VOID and not (closing > 0 and fragment[closing - 1] == "/"):
+                depth += 1
+                deepest = max(deepest, depth)
+        at = fragment.find("<", at + 1)
+    return deepest
+
+
 def _anchor_headings(fragment: str) -> tuple[str, list[dict[str, Any]]]:
     """Give each heading of clean HTML an id and a permalink, as the toc extension does
     for the project's own pages, and list them nested for the table of contents."""
@@ -226,7 +256,7 @@ def _anchor_headings(fragment: str) -> tuple[str, list[dict[str, Any]]]:
             continue
         end = fragment.index(f"</h{level}>", at)
         inner = fragment[at + 4 : end]
-        name = text_only(inner).strip()
+        name = (text_only(inner) if "<" in inner else inner).strip()
         anchor = _unique(slugify(html.unescape(name), "-") or "bagian", used)
         parts += [
             fragment[start:at],

@@ -364,9 +364,16 @@ def _number(tp: Any, value: Any, ctx: Context, path: KeyPath, meta: typing.Mappi
         ctx.report(
             "bad-value",
             path,
-            f"`{name}` bernilai {_shown(value)}, harus angka {span}.",
+            f"`{name}` bernilai {_text(value) if finite and value is number else _shown(value)}, "
+            f"harus angka {span}.",
             f"Isi angka {span}"
-            + (", periksa jumlah angka nolnya." if finite else "; `.nan` dan `.inf` bukan angka."),
+            + (
+                "; `.nan` dan `.inf` bukan angka."
+                if not finite
+                else ", periksa jumlah angka nolnya."
+                if abs(number) > 10 * max(abs(high), abs(low), 1)
+                else "."
+            ),
         )
         return _INVALID
     if isinstance(value, float) and tp is int:

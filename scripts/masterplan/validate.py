@@ -282,9 +282,17 @@ def _change_problem(item: Program | DimensionPage, change: Change) -> Problem:
     if change.kind == "too-large":
         return problem(
             "file-too-large",
-            f"Narasi berisi {len(change.value):,} karakter, melebihi batas {MAX_NARRATIVE:,}; "
-            "ditampilkan sebagai teks biasa.".replace(",", "."),
+            f"Narasi berisi {len(change.value):,} karakter, melebihi batas {MAX_NARRATIVE:,}".replace(",", ".")
+            + "; ditampilkan sebagai teks biasa.",
             "Pecah narasi menjadi beberapa halaman, atau hapus isi yang tidak sengaja tertempel.",
+        )
+    if change.kind == "too-complex":
+        return problem(
+            "too-complex",
+            "Narasi memuat terlalu banyak tanda `<` atau bagian yang bersarang terlalu dalam "
+            "(mis. `>` atau daftar di dalam daftar); ditampilkan sebagai teks biasa.",
+            "Tulis narasi sebagai paragraf dan daftar biasa; kutipan `>` dan daftar cukup satu "
+            "atau dua tingkat.",
         )
     if change.kind == "comment":
         return problem(
