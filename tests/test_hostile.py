@@ -23,8 +23,9 @@ from masterplan.render import Views
 from masterplan.source import SourceError, parse_yaml, split_page
 from masterplan.validate import check
 
-#: Tags that load, embed or send something, or change where the page's links go.
-ACTIVE_TAGS = {"iframe", "object", "embed", "form", "base", "meta", "frame", "applet", "svg", "math"}
+#: Tags that load, embed or send something, or change where the page's links go (the
+#: theme's own inline SVG icons and its search form, without an action, are not).
+ACTIVE_TAGS = {"iframe", "object", "embed", "base", "frame", "applet"}
 
 
 class LiveMarkup(HTMLParser):
@@ -41,7 +42,9 @@ class LiveMarkup(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self._in_script = tag == "script" and not dict(attrs).get("src")
-        if tag in ACTIVE_TAGS and not (tag == "meta" and "http-equiv" not in dict(attrs)):
+        named = dict(attrs)
+        redirect = tag == "meta" and "http-equiv" in named
+        if tag in ACTIVE_TAGS or redirect or (tag == "form" and "action" in named):
             self.found.append(f"<{tag}>")
         for name, value in attrs:
             url = "".join((value or "").split()).lower().replace("\\", "/")
@@ -147,6 +150,42 @@ def test_injection_in_every_front_matter_field_is_rejected_and_inert(
     report = check(site_repo)
     assert report.problems, "the validator must reject the payload"
     assert {p.file for p in report.problems} == {"docs/program/living/alat-bantu.md"}
+    assert_clean_build(site_repo, problems=True)
+
+
+#: Every text field of the data files and of a dimension page: (file, old, new).
+DATA_FIELDS = [
+    ("data/plan.yml", "region: Kota Contoh", "region: '{p}'"),
+    ("data/plan.yml", 'vision: "Kota Contoh yang cerdas & sejahtera"', "vision: '{p}'"),
+    ("data/plan.yml", '  - "Pelayanan publik digital"', "  - '{p}'"),
+    ("data/plan.yml", "  - body: Dewan Smart City", "  - body: '{p}'"),
+    ("data/plan.yml", 'description: "Pengarah kebijakan"', "description: '{p}'"),
+    ("data/plan.yml", '{name: "Wali Kota", role: "Ketua"}', "{{name: '{p}', role: Ketua}}"),
+    ("data/plan.yml", 'stage: "Bimtek Tahap I"', "stage: '{p}'"),
+    ("data/opd.yml", "name: Dinas Perhubungan,", "name: '{p}',"),
+    ("data/opd.yml", "short: Dishub}", "short: '{p}'}}"),
+    ("data/rpjmd.yml", '  name: "Pelayanan publik digital"', "  name: '{p}'"),
+    ("data/rpjmd.yml", 'name: "UMKM naik kelas"', "name: '{p}'"),
+    ("data/dimensions.yml", "name: Tata Kelola Pemerintahan Cerdas", "name: '{p}'"),
+    ("data/dimensions.yml", "name: Pelayanan Publik,", "name: '{p}',"),
+    ("docs/dimensi/living/index.md", '["Kekuatan living"]', "['{p}']"),
+    ("docs/dimensi/living/index.md", 'notes: "Tim ada"', "notes: '{p}'"),
+    ("docs/dimensi/living/index.md", '  - "Strategi living"', "  - '{p}'"),
+    ("docs/dimensi/living/index.md", "Narasi dimensi living.", "{p}"),
+]
+
+
+@pytest.mark.parametrize(("rel", "old", "new"), DATA_FIELDS, ids=[f"{f[0]}:{f[1][:24]}" for f in DATA_FIELDS])
+def test_injection_in_every_data_field_is_rejected_and_inert(
+    site_repo: Path, rel: str, old: str, new: str
+) -> None:
+    path = site_repo / rel
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    path.write_text(text.replace(old, new.format(p=PAYLOAD.replace("'", "''"))), encoding="utf-8")
+    report = check(site_repo)
+    assert {p.file for p in report.problems} == {rel}
+    assert {p.code for p in report.problems} <= {"raw-html", "template-syntax"}
     assert_clean_build(site_repo, problems=True)
 
 

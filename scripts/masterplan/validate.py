@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from . import fmt
 from .loader import PLAN_FILE, load_plan
 from .model import PREFIXES, DimensionPage, Masterplan, Program
 from .problems import Problem, choice_hint
@@ -282,8 +283,8 @@ def _change_problem(item: Program | DimensionPage, change: Change) -> Problem:
     if change.kind == "too-large":
         return problem(
             "file-too-large",
-            f"Narasi berisi {len(change.value):,} karakter, melebihi batas {MAX_NARRATIVE:,}".replace(",", ".")
-            + "; ditampilkan sebagai teks biasa.",
+            f"Narasi berisi {fmt.number(len(change.value))} karakter, melebihi batas "
+            f"{fmt.number(MAX_NARRATIVE)}; ditampilkan sebagai teks biasa.",
             "Pecah narasi menjadi beberapa halaman, atau hapus isi yang tidak sengaja tertempel.",
         )
     if change.kind == "too-complex":
