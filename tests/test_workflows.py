@@ -225,3 +225,29 @@ def test_the_comment_body_mentions_no_one(tmp_path: Path) -> None:
     )
     body = (tmp_path / "body.md").read_text(encoding="utf-8")
     assert body == "Halo @\u200bkota/semua-tim dan @\u200badmin\n"
+
+
+def test_a_tampered_diff_cannot_link_embed_or_mention(tmp_path: Path) -> None:
+    # A fork can change its own CI and so write any diff.md: the step that posts it must
+    # leave nothing live whatever it holds.
+    import markdown
+
+    (post,) = [s for s in steps("comment.yml") if s.get("name") == "Tulis komentar"]
+    (tmp_path / "plan-diff").mkdir()
+    tampered = (
+        "## Perubahan\n\n| a | b |\n|---|---|\n"
+        "| [klik](https://jahat.example/) | ![x](https://jahat.example/p.gif) |\n\n"
+        '<img src="https://jahat.example/p.gif"> <a href="https://jahat.example/">a</a> www.jahat.example\n\n'
+        "[ref]: https://jahat.example/\n[lihat][ref] https://jahat.example/ @kota/semua\n"
+    )
+    (tmp_path / "plan-diff/diff.md").write_text(tampered, encoding="utf-8")
+    (tmp_path / "bin").mkdir()
+    (tmp_path / "bin/gh").write_text('#!/bin/bash\necho "$*" > gh.log\n', encoding="utf-8")
+    (tmp_path / "bin/gh").chmod(0o755)
+    env = {"PATH": f"{tmp_path / 'bin'}:{os.environ['PATH']}", "REPO": "kota/masterplan", "NUMBER": "7"}
+    subprocess.run(["bash", "-e", "-c", str(post["run"])], env=env, cwd=tmp_path, check=True)
+    body = (tmp_path / "body.md").read_text(encoding="utf-8")
+    page = markdown.markdown(body, extensions=["tables"])
+    assert "<a" not in page and "<img" not in page
+    assert "https://jahat" not in body and "www.jahat" not in body and "@kota" not in body
+    assert "<table>" in page and "<h2>Perubahan</h2>" in page  # the diff's own layout stays
