@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -215,3 +217,34 @@ def test_html_and_svg_files_among_staff_pages_are_not_published(site_repo: Path)
     assert not (site_repo / "site/program/living/peta.html").exists()
     assert not (site_repo / "site/program/living/logo.svg").exists()
     assert build_site(site_repo).returncode != 0  # strict
+
+
+def test_symlinks_and_unsafe_names_are_not_published(site_repo: Path) -> None:
+    folder = site_repo / "docs/program/living"
+    (folder / "rahasia.md").symlink_to("/etc/passwd")
+    (folder / "sistem").symlink_to("/etc")
+    (site_repo / "docs/assets/gaya.css").symlink_to("/etc/passwd")
+    (folder / "Alat Baru.MD").write_text("---\nid: LIV-09\n---\n", encoding="utf-8")
+    (folder / "foto-halte.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    result = build_site(site_repo, strict=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.count("[unsafe-file]") == 3 and "[bad-filename]" in result.stderr
+    site = site_repo / "site"
+    published = {p.relative_to(site).as_posix() for p in site.rglob("*")}
+    assert not any("rahasia" in p or "sistem" in p or "gaya.css" in p or "Alat" in p for p in published)
+    assert "program/living/foto-halte.png" in published  # a picture with a safe name is
+    assert build_site(site_repo).returncode != 0  # strict
+
+
+def test_the_site_builds_with_a_relative_config_path(site_repo: Path) -> None:
+    # `mkdocs build -f mkdocs.yml` from the repository: the edge must not assume an
+    # absolute path to the config file.
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-f", "mkdocs.yml", "-d", "site", "--strict"],
+        capture_output=True,
+        text=True,
+        cwd=site_repo,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "LIV-01" in read(site_repo / "site", "program/living/alat-bantu")
