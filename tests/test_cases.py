@@ -36,6 +36,9 @@ def apply_case(repo: Path, case: dict[str, Any]) -> None:
             f.write("Baris yang tertempel berulang kali.\n" * (size // 35 + 1))
     for rel in case.get("remove") or []:
         (repo / rel).unlink()
+    for rel, (old, unit, times) in (case.get("expand") or {}).items():
+        path = repo / rel  # `old` replaced by `unit` written `times` times
+        path.write_text(path.read_text(encoding="utf-8").replace(old, unit * times, 1), encoding="utf-8")
     for rel, (text, times) in (case.get("repeat") or {}).items():
         with (repo / rel).open("a", encoding="utf-8") as f:
             f.write(text * times)

@@ -6,6 +6,7 @@ never into a traceback: OPD staff edit these files in a web editor, often on Win
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -94,12 +95,50 @@ def read_text(path: Path) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+#: No plan file nests deeper than this; libyaml, a C parser, recurses once per level and
+#: crashes the process (a segmentation fault, not an exception) some 50,000 levels down.
+MAX_YAML_DEPTH = 100
+#: Nor is any longer than this, in lines or flow items: reading every node with its line
+#: costs about 15 microseconds, and a 1 MB file must be checked well under a second.
+MAX_YAML_LINES = 10_000
+_FLOW = re.compile(r"[\[\]{}]")
+
+
+def _too_deep(text: str) -> bool:
+    """Whether ``text`` may nest past :data:`MAX_YAML_DEPTH` (an over-estimate: brackets
+    inside quotes count too; no real plan file comes near)."""
+    if text.count("[") + text.count("{") > MAX_YAML_DEPTH:
+        depth = 0
+        for match in _FLOW.finditer(text):
+            depth += 1 if match.group() in "[{" else -1
+            if depth > MAX_YAML_DEPTH:
+                return True
+    # Block nesting shows as leading spaces and dashes: "- - - - x" or deep indentation.
+    return any(len(line) - len(line.lstrip(" -\t")) > 4 * MAX_YAML_DEPTH for line in text.split("\n"))
+
+
 def parse_yaml(text: str, *, first_line: int = 1) -> Yaml:
     """Parse one YAML document, recording the file line of every key and list item.
 
     ``first_line`` is the file line on which ``text`` starts (front matter starts on 1
     when the opening ``---`` line is included in the text).
     """
+    lines, items = text.count("\n"), text.count(",")
+    if lines > MAX_YAML_LINES or items > MAX_YAML_LINES:
+        raise SourceError(
+            "file-too-large",
+            f"YAML berisi {max(lines, items):,} baris atau butir, melebihi batas {MAX_YAML_LINES:,}.".replace(
+                ",", "."
+            ),
+            hint="Data rencana dan front matter cukup ratusan baris; hapus isi yang tidak sengaja tertempel.",
+        )
+    if _too_deep(text):
+        raise SourceError(
+            "yaml-syntax",
+            "YAML terlalu dalam bersarang.",
+            hint="Setiap isian cukup bersarang beberapa tingkat; periksa kurung `[` `{` dan "
+            "tanda `- ` yang tertempel berulang.",
+        )
     loader = _Loader(text)
     result = Yaml(data=None)
     seen: set[int] = set()
@@ -143,8 +182,7 @@ def parse_yaml(text: str, *, first_line: int = 1) -> Yaml:
                     "bad-value",
                     "Angka ini terlalu panjang (ribuan digit) untuk dibaca.",
                     line=line_of(node),
-                    hint="Tulis angka yang sebenarnya; anggaran ditulis dalam rupiah penuh, "
-                    "mis. 350000000.",
+                    hint="Tulis angka yang sebenarnya; anggaran ditulis dalam rupiah penuh, mis. 350000000.",
                 ) from None
             # A value that parses but does not exist, such as the date 2024-13-45.
             raise SourceError(

@@ -22,6 +22,8 @@ from .source import KeyPath, Yaml
 #: What a contributor page may not contain, in narrative or front matter: template
 #: syntax. Pages are never rendered as templates; the rule keeps them from becoming so.
 TEMPLATE_MARKS = ("{{", "{%", "{#")
+#: At most this many text problems per file.
+MAX_TEXT_PROBLEMS = 20
 
 
 @dataclass
@@ -242,6 +244,8 @@ def _text_problems(file: str, doc: Yaml) -> list[Problem]:
     are plain text everywhere they go (pages, CSV, YAML, pull-request comments)."""
     out: list[Problem] = []
     for path, text in _strings(doc.data, ()):
+        if len(out) >= MAX_TEXT_PROBLEMS:
+            break  # a pasted list would bury the report; the first ones show the fix
         if any(mark in text for mark in TEMPLATE_MARKS):
             out.append(_template_problem(file, doc.line(path), key_name(path)))
         if has_tag(text):
