@@ -121,7 +121,7 @@ def url_allowed(value: str, *, image: bool) -> bool:
         return True  # a relative path, a query or a fragment
     scheme = url[:colon]
     if not scheme or not scheme[0].isalpha() or not set(scheme) <= _SCHEME_CHARS:
-        return True  # not a scheme: "catatan: a" is a relative path to browsers too
+        return True  # not a scheme ("bab 2: tujuan"): a relative path to browsers too
     return not image and scheme.lower() in LINK_SCHEMES
 
 
@@ -197,15 +197,19 @@ def render(
     (``program/living/x.md``), for relative links; ``base`` leads from where the HTML is
     shown to the site root. ``report=False`` skips listing the changes (the build).
     """
+    head, tail = _mark_slots(before), _mark_slots(after)
     limit = None
     if len(text) > MAX_NARRATIVE:
         limit = Change("too-large", "", value=text)
-    elif text.count("<") > MAX_ANGLES or _depth(convert(text)) > MAX_DEPTH:
+    elif text.count("<") > MAX_ANGLES:
         limit = Change("too-complex", "", value=text)
+    else:
+        raw = convert(f"{head}\n\n{text}\n\n{tail}" if head or tail else text)
+        if _depth(raw) > MAX_DEPTH:  # our own parts nest a few levels at most
+            limit = Change("too-complex", "", value=text)
     if limit is not None:
-        text, before = "", before + "\n\n" + slot("inert") + "\n\n"
-    head, tail = _mark_slots(before), _mark_slots(after)
-    raw = convert(f"{head}\n\n{text}\n\n{tail}" if head or tail else text)
+        text, head = "", _mark_slots(before + "\n\n" + slot("inert") + "\n\n")
+        raw = convert(f"{head}\n\n{tail}")
     rewrite = links(page, base)
     out = clean(raw, rewrite)
     changes = [limit] if limit else _changes(raw, out, text, rewrite) if report else []
@@ -369,7 +373,6 @@ class _Locator:
 
     def __init__(self, source: str):
         self.source = source.lower()
-        self.raw = source
         self.next: dict[str, int] = {}
 
     def find(self, needle: str) -> int:
