@@ -1,0 +1,1 @@
+"""Every generated fragment of the site, one module per page family."""

@@ -1,0 +1,78 @@
+"""The catalogue of programmes, the cross-OPD matrices and the OPD pages."""
+
+from __future__ import annotations
+
+from markupsafe import Markup
+
+from ..model import Dimension, Opd
+from .base import ViewBase, md_text, program_order
+
+
+class CatalogueViews(ViewBase):
+    """Catalogue, matrices and OPD pages."""
+
+    def catalogue(self, base: str) -> str:
+        """Every programme in one sortable, filterable table (complete without JavaScript)."""
+        programs = sorted(self.plan.programs, key=program_order)
+        return self.defer(
+            self.render_template(
+                "catalogue.html",
+                base,
+                programs=programs,
+                total=self.plan.total_budget,
+                dimension_names=self.names["dimension"],
+                element_names=self.names["element"],
+            )
+        )
+
+    def matrix_opd_dimension(self, base: str) -> str:
+        """OPD x dimension: how many programmes each OPD leads and supports."""
+        return self.defer(
+            self.render_template(
+                "matrix_opd_dimension.html", base, opds=self.plan.opds, roles=self.figures.roles
+            )
+        )
+
+    def matrix_dimension(self, dimension: Dimension, base: str) -> str:
+        """OPD x programme of one dimension, with L (lead) and S (support) marks."""
+        programs = sorted(self.plan.programs_of(dimension.key), key=program_order)
+        opds = self.figures.opds_in(dimension.key)
+        return self.defer(
+            self.render_template("matrix_dimension.html", base, d=dimension, programs=programs, opds=opds)
+        )
+
+    def matrices(self, base: str) -> str:
+        """All matrices: OPD x dimension, then OPD x programme per dimension."""
+        parts = ["## OPD × dimensi\n", self.matrix_opd_dimension(base)]
+        for d in self.plan.dimensions:
+            parts += [f"\n## {md_text(d.name_en)}: OPD × program\n", self.matrix_dimension(d, base)]
+        return "\n".join(parts)
+
+    def opd_index(self, base: str) -> str:
+        """All OPDs with how many programmes they lead and support."""
+        return self.defer(self.render_template("opd_index.html", base))
+
+    def opd_page(self, opd: Opd, base: str) -> str:
+        """The generated page of one OPD."""
+        f = self.figures
+        roles = f.opd_roles(opd.key)
+        partners: dict[tuple[str, str], list[str]] = {}
+        for p in sorted(roles.lead + roles.support, key=program_order):
+            for partner in p.partners:
+                partners.setdefault((partner.name, partner.kind), []).append(p.id)
+        # The tables are deferred: readers browse them, nobody searches for their cells,
+        # and keeping them out of the search index keeps it small on a phone.
+        roles_table = self.defer(
+            self.render_template("opd_roles.html", base, opd=opd, by_dimension=f.roles[opd.key])
+        )
+        return self.render_template(
+            "opd_page.md",
+            base,
+            opd=opd,
+            roles=roles,
+            roles_table=Markup(roles_table),
+            dimensions_involved=sum(1 for r in f.roles[opd.key].values() if r.count),
+            budget=f.budget_source_year(roles.lead),
+            partners=[(name, kind, ids) for (name, kind), ids in partners.items()],
+            sum_table=lambda *args: Markup(self.defer(self.sum_table(*args))),
+        )

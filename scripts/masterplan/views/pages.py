@@ -1,0 +1,30 @@
+"""The project's own pages: home, governance, downloads and the contributor guide's tables."""
+
+from __future__ import annotations
+
+from .. import schema
+from .base import ViewBase
+
+
+class PageViews(ViewBase):
+    """Home, governance, downloads and guide tables."""
+
+    def home(self, base: str = "") -> str:
+        """Vision, missions, key figures, the six dimensions and the quick wins."""
+        return self.render_template("home.md", base, quick_wins=self.quick_wins)
+
+    def governance(self, base: str = "") -> str:
+        """Governance bodies and the Bimtek history."""
+        return self.render_template("governance.md", base)
+
+    def downloads(self, sizes: dict[str, int], base: str) -> str:
+        """The open-data files with their sizes, and the PDF."""
+        return self.render_template("downloads.html", base, sizes=sizes)
+
+    def schema_table(self, cls: type) -> str:
+        """The fields of one schema, for the contributor guide."""
+        return self.render_template("schema_table.html", "", fields=schema.describe(cls))
+
+    def problem_codes(self, codes: dict[str, str]) -> str:
+        """The validator's problem codes and what they mean."""
+        return self.render_template("problem_codes.html", "", codes=codes)
