@@ -18,6 +18,7 @@ from .model import (
     PREFIXES,
     Dimension,
     DimensionPage,
+    Evaluation,
     Masterplan,
     Opd,
     PlanInfo,
@@ -34,6 +35,8 @@ PLAN_FILE = "data/plan.yml"
 DIMENSIONS_FILE = "data/dimensions.yml"
 OPD_FILE = "data/opd.yml"
 RPJMD_FILE = "data/rpjmd.yml"
+#: Optional: a plan has no evaluation before its first year is assessed.
+EVALUATIONS_FILE = "data/evaluations.yml"
 __all__ = ["ALLOWED_FILES", "DIMENSION_DIR", "PROGRAM_DIR", "load_plan"]
 
 
@@ -66,10 +69,12 @@ class _Reader:
             Problem(file=rel, line=err.line, code=err.code, key="", message=err.message, hint=err.hint)
         )
 
-    def data(self, rel: str) -> Yaml | None:
+    def data(self, rel: str, *, optional: bool = False) -> Yaml | None:
         path = self.root / rel
         if has_link(self.root, rel):
             self.data_ok = False  # scan() reported it; a link is never followed
+            return None
+        if optional and not path.exists():
             return None
         if not path.is_file():
             self.problems.append(
@@ -110,8 +115,10 @@ class _Reader:
         *,
         check: Callable[[Context, list[T | None]], None] | None = None,
         whole: bool = False,
+        optional: bool = False,
+        numbered: bool = False,
     ) -> list[T]:
-        doc = self.data(rel)
+        doc = self.data(rel, optional=optional)
         if doc is None:
             return []
         ctx = Context(rel, doc, self.problems)
@@ -125,6 +132,10 @@ class _Reader:
             self.data_ok = False
             return []
         items = [build(cls, item, ctx, (i,)) for i, item in enumerate(doc.data)]
+        if numbered:  # rules between files name the item's line
+            for i, built in enumerate(items):
+                if built is not None:
+                    built.item = i  # type: ignore[attr-defined]
         _check_unique_keys(ctx, items)
         if check is not None:
             check(ctx, items)
@@ -173,6 +184,8 @@ def load_plan(root: Path) -> Loaded:
     rpjmd = reader.many(RpjmdMission, RPJMD_FILE)
     programs, partial = _load_programs(reader, root / PROGRAM_DIR)
     pages = _load_dimension_pages(reader, root / DIMENSION_DIR)
+    # A wrong evaluation is left out; the rest of the plan is still published.
+    evaluations = reader.many(Evaluation, EVALUATIONS_FILE, optional=True, numbered=True)
     plan = None
     if info is not None and reader.data_ok:
         plan = Masterplan(
@@ -182,6 +195,7 @@ def load_plan(root: Path) -> Loaded:
             rpjmd=rpjmd,
             programs=programs,
             pages=pages,
+            evaluations=sorted(evaluations, key=lambda e: (e.year, e.date)),
         )
     return Loaded(plan=plan, problems=reader.problems, partial=partial, files=reader.files, data=reader.docs)
 
@@ -191,7 +205,7 @@ def _check_unique_keys(ctx: Context, items: list[Any]) -> None:
     seen: set[str] = set()
     for i, item in enumerate(items):
         keys: list[tuple[KeyPath, str | None]] = [(("key",), getattr(item, "key", None))]
-        for name in ("elements", "goals"):
+        for name in ("elements", "goals", "recommendations"):
             keys += [((name, j, "key"), sub.key) for j, sub in enumerate(getattr(item, name, []))]
         for path, key in keys:
             if key is None:

@@ -29,6 +29,7 @@ Horizon = Literal["quick-win", "short", "medium", "long"]
 Source = Literal["APBD", "APBN", "DAK", "CSR", "KPBU", "hibah", "swasta", "desa"]
 Status = Literal["planned", "ongoing", "done", "delayed", "cancelled"]
 Rating = Literal["baik", "sedang", "kurang"]
+Direction = Literal["up", "down"]
 
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 PROGRAM_ID = r"^[A-Z]{3}-[0-9]{1,4}$"
@@ -36,6 +37,13 @@ GITHUB_HANDLE = r"^@[A-Za-z0-9][A-Za-z0-9-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)?$"
 
 #: Years a plan, a programme or a budget line may name.
 FIRST_YEAR, LAST_YEAR = 2000, 2100
+#: Statuses that must say why in ``status_note``.
+NOTE_REQUIRED = ("delayed", "cancelled")
+#: Days without a change after which a running programme asks to be updated.
+STALE_AFTER_DAYS = 180
+#: Scores of the national evaluation run from 0 to 4.
+SCORE_MAX = 4
+
 #: Largest magnitude of any number in the plan, Rp1.000 triliun as a budget line. A
 #: bigger value is a typo (or an attack), and would overflow charts and number formats;
 #: a number field that declares no bounds of its own is held to this one.
@@ -207,6 +215,19 @@ class PlanInfo:
         "`true` bila isi rencana hanyalah contoh; setiap halaman lalu ditandai ilustrasi.",
         default=False,
     )
+    as_of: datetime.date | None = spec(
+        "Tanggal acuan pemantauan (TTTT-BB-HH): realisasi dan anggaran sesudahnya dianggap masa depan. "
+        "Bawaan: tanggal situs dibangun.",
+        default=None,
+        example="2026-01-31",
+    )
+    stale_after_days: int = spec(
+        "Program berjalan yang tidak diubah selama sekian hari ditandai perlu diperbarui.",
+        default=STALE_AFTER_DAYS,
+        minimum=1,
+        maximum=3650,
+        example=STALE_AFTER_DAYS,
+    )
 
 
 @dataclass
@@ -232,6 +253,25 @@ class BudgetLine:
 
 
 @dataclass
+class SpendingLine:
+    """Realized spending (realisasi anggaran) of a programme for one year and source."""
+
+    year: int = spec(
+        "Tahun anggaran, di dalam tahun program dan tidak di masa depan.",
+        minimum=FIRST_YEAR,
+        maximum=LAST_YEAR,
+        example=2025,
+    )
+    amount: int = spec(
+        "Jumlah yang terealisasi dalam rupiah, bilangan bulat tanpa titik.",
+        minimum=0,
+        maximum=NUMBER_LIMIT,
+        example=310000000,
+    )
+    source: Source = spec("Sumber dana, sama dengan pada `budget`.")
+
+
+@dataclass
 class Indicator:
     """A performance indicator with its baseline and yearly targets."""
 
@@ -244,6 +284,21 @@ class Indicator:
         minimum=-NUMBER_LIMIT,
         maximum=NUMBER_LIMIT,
     )
+    actuals: dict[int, float] = spec(
+        "Realisasi (nilai terukur) di akhir setiap tahun yang sudah berjalan, mis. `{2025: 18}`.",
+        default={},
+        minimum=-NUMBER_LIMIT,
+        maximum=NUMBER_LIMIT,
+    )
+    direction: Direction = spec(
+        "Arah yang lebih baik: `up` bila makin tinggi makin baik, `down` bila makin rendah makin "
+        "baik (mis. angka stunting).",
+        default="up",
+    )
+
+    @property
+    def better_down(self) -> bool:
+        return self.direction == "down"
 
 
 @dataclass
@@ -269,9 +324,17 @@ class Program:
     support: list[str] = spec("Kunci OPD pendukung.", default=[], example=["dinsos", "diskominfo"])
     partners: list[Partner] = spec("Mitra non-pemerintah dan pemerintah lain.", default=[])
     budget: list[BudgetLine] = spec("Anggaran indikatif per tahun dan sumber dana.", default=[])
+    spending: list[SpendingLine] = spec(
+        "Realisasi anggaran per tahun dan sumber dana (tahun yang sudah berjalan).", default=[]
+    )
     indicators: list[Indicator] = spec("Indikator kinerja dan targetnya.", default=[])
     rpjmd: list[str] = spec("Kunci misi atau tujuan RPJMD yang didukung.", default=[])
     progress: int = spec("Progres dalam persen, 0 sampai 100.", default=0, minimum=0, maximum=100)
+    status_note: str = spec(
+        "Keterangan singkat status; wajib bila status `delayed` atau `cancelled`.",
+        default="",
+        example="Lelang ulang karena penyedia mundur.",
+    )
 
     dimension: str = spec("Dimensi, dari nama folder.", default="", derived=True)
     path: str = spec("Lokasi berkas relatif terhadap repositori.", default="", derived=True)
@@ -287,6 +350,10 @@ class Program:
     @property
     def total_budget(self) -> int:
         return sum(line.amount for line in self.budget)
+
+    @property
+    def total_spending(self) -> int:
+        return sum(line.amount for line in self.spending)
 
     @property
     def years(self) -> list[int]:
@@ -336,6 +403,49 @@ class DimensionPage:
 
 
 @dataclass
+class EvaluationParts:
+    """The five parts of the national evaluation, each scored 0 to 4."""
+
+    baseline: float = spec("Nilai bagian baseline.", minimum=0, maximum=SCORE_MAX, example=2.5)
+    output: float = spec("Nilai bagian output.", minimum=0, maximum=SCORE_MAX, example=2.1)
+    outcome: float = spec("Nilai bagian outcome.", minimum=0, maximum=SCORE_MAX, example=1.8)
+    impact: float = spec("Nilai bagian impact.", minimum=0, maximum=SCORE_MAX, example=1.5)
+    quick_win: float = spec("Nilai bagian quick win.", minimum=0, maximum=SCORE_MAX, example=3.0)
+
+
+@dataclass
+class Recommendation:
+    """A recommendation of the evaluators, answered by programmes."""
+
+    key: str = spec("Kunci rekomendasi, unik di berkas ini.", pattern=SLUG, example="rek-2025-01")
+    text: str = spec("Isi rekomendasi.")
+    dimension: str = spec("Kunci dimensi yang dituju, bila ada.", default="", example="living")
+    programs: list[str] = spec(
+        "Kode program yang menjawab rekomendasi ini.", default=[], example=["LIV-03", "GOV-02"]
+    )
+
+
+@dataclass
+class Evaluation:
+    """One result of the national evaluation, from ``data/evaluations.yml``."""
+
+    year: int = spec("Tahun yang dievaluasi.", minimum=FIRST_YEAR, maximum=LAST_YEAR, example=2025)
+    date: datetime.date = spec("Tanggal hasil evaluasi (TTTT-BB-HH).", example="2025-11-20")
+    assessor: str = spec("Penilai.", example="Tim Evaluasi Gerakan Menuju 100 Smart City")
+    index: float = spec("Indeks keseluruhan, 0 sampai 4.", minimum=0, maximum=SCORE_MAX, example=2.4)
+    parts: EvaluationParts = spec("Nilai kelima bagian evaluasi.")
+    dimensions: dict[str, float] = spec(
+        "Nilai per dimensi, kunci dimensi ke angka 0 sampai 4, mis. `{living: 2.5}`.",
+        default={},
+        minimum=0,
+        maximum=SCORE_MAX,
+    )
+    recommendations: list[Recommendation] = spec("Rekomendasi penilai.", default=[])
+
+    item: int = spec("Urutan dalam berkas, dari 0.", default=0, derived=True)
+
+
+@dataclass
 class Masterplan:
     """The whole plan, loaded once per build and shared by every view."""
 
@@ -346,6 +456,13 @@ class Masterplan:
     programs: list[Program]
     pages: dict[str, DimensionPage]
     """Dimension pages by dimension key."""
+    evaluations: list[Evaluation] = field(default_factory=list)
+    """National evaluation results, oldest first."""
+
+    @property
+    def as_of(self) -> datetime.date:
+        """The reference date of monitoring: ``plan.yml: as_of``, else today."""
+        return self.info.as_of or datetime.date.today()
 
     def dimension(self, key: str) -> Dimension | None:
         return next((d for d in self.dimensions if d.key == key), None)

@@ -34,6 +34,10 @@ CATALOGUE: dict[str, str] = {
     "lead-in-support": "OPD pengampu juga tercantum sebagai OPD pendukung.",
     "unknown-rpjmd": "Kunci RPJMD tidak ada di `data/rpjmd.yml`.",
     "year-out-of-period": "Tahun di luar periode rencana induk atau di luar tahun program.",
+    "year-in-future": "Realisasi, belanja atau evaluasi untuk tahun atau tanggal sesudah tanggal acuan "
+    "(`as_of` di `data/plan.yml`).",
+    "missing-status-note": "Status `delayed` atau `cancelled` tanpa keterangan `status_note`.",
+    "unknown-program": "Kode program yang dirujuk tidak ada di rencana.",
     "year-order": "Tahun mulai lebih besar daripada tahun selesai.",
     "progress-mismatch": "Progres tidak sesuai dengan status.",
     "raw-html": "HTML mentah tidak diizinkan di halaman kontributor.",

@@ -13,6 +13,7 @@ import datetime
 import functools
 import math
 import re
+import types
 import typing
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar, get_args, get_origin, get_type_hints
@@ -80,15 +81,26 @@ def is_required(f: dataclasses.Field[Any]) -> bool:
     return f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
 
 
+def optional(tp: Any) -> Any:
+    """``X | None`` -> ``X``: an optional field is checked as its type when it is written."""
+    args = get_args(tp)
+    if isinstance(tp, types.UnionType) or get_origin(tp) is typing.Union:
+        rest = [a for a in args if a is not type(None)]
+        if len(rest) == 1:
+            return rest[0]
+    return tp
+
+
 def type_label(tp: Any) -> str:
     """Indonesian name of a type, for messages and the guide."""
+    tp = optional(tp)
     origin = get_origin(tp)
     if origin is Literal:
         return "salah satu dari " + ", ".join(str(a) for a in get_args(tp))
     if origin is list:
         return "daftar " + type_label(get_args(tp)[0])
     if origin is dict:
-        return "pemetaan tahun ke angka"
+        return "pemetaan tahun ke angka" if get_args(tp)[0] is int else "pemetaan kunci ke angka"
     if dataclasses.is_dataclass(tp):
         return "isian bersarang"
     return {
@@ -221,6 +233,7 @@ def _shown(value: Any) -> str:
 
 
 def _convert(tp: Any, value: Any, ctx: Context, path: KeyPath, meta: typing.Mapping[str, Any]) -> Any:
+    tp = optional(tp)
     origin = get_origin(tp)
     if dataclasses.is_dataclass(tp):
         built = build(typing.cast(type, tp), value, ctx, path)
@@ -246,8 +259,9 @@ def _convert(tp: Any, value: Any, ctx: Context, path: KeyPath, meta: typing.Mapp
             ctx.report(
                 "bad-type",
                 path,
-                f"`{key_name(path)}` harus berupa pemetaan tahun: nilai, tertulis {_shown(value)}.",
-                "Tulis mis. `{2025: 20, 2026: 60}`.",
+                f"`{key_name(path)}` harus berupa pemetaan {'tahun' if key_tp is int else 'kunci'}: nilai, "
+                f"tertulis {_shown(value)}.",
+                "Tulis mis. `{2025: 20, 2026: 60}`." if key_tp is int else "Tulis mis. `{living: 2.5}`.",
             )
             return _INVALID
         out: dict[Any, Any] = {}
@@ -450,6 +464,7 @@ def json_schema(tp: Any, *, title: str = "") -> dict[str, Any]:
 
 def _json(tp: Any, meta: typing.Mapping[str, Any] | None = None) -> dict[str, Any]:
     meta = meta or {}
+    tp = optional(tp)
     origin = get_origin(tp)
     out: dict[str, Any]
     if dataclasses.is_dataclass(tp):
@@ -467,7 +482,7 @@ def _json(tp: Any, meta: typing.Mapping[str, Any] | None = None) -> dict[str, An
     elif origin is dict:
         out = {
             "type": "object",
-            "propertyNames": {"pattern": "^[0-9]{4}$"},
+            "propertyNames": {"pattern": "^[0-9]{4}$" if get_args(tp)[0] is int else "^[a-z0-9-]+$"},
             # The field's bounds are those of each value, as in build().
             "additionalProperties": _json(get_args(tp)[1], {k: meta.get(k) for k in ("minimum", "maximum")}),
         }

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import fmt
-from .loader import PLAN_FILE, load_plan
+from . import fmt, validate_delivery
+from .loader import EVALUATIONS_FILE, PLAN_FILE, PROGRAM_DIR, load_plan
 from .model import PREFIXES, DimensionPage, Masterplan, Program
 from .problems import Problem, choice_hint
 from .safehtml import MAX_NARRATIVE, Change, line_of, normalize_url, render
@@ -47,6 +47,14 @@ def check(root: Path) -> Report:
         problems += _text_problems(rel, doc)
     if loaded.plan is not None:
         problems += validate(loaded.plan, loaded.partial)
+        # Ids of every programme page that could be read, even with wrong fields; none
+        # when a page could not be read at all (its id is unknown, its problem shown).
+        pages = [*loaded.plan.programs, *loaded.partial]
+        read = {p.path for p in pages}
+        unread = any(p.file.startswith(PROGRAM_DIR + "/") and p.file not in read for p in loaded.problems)
+        ids = None if unread else [p.id for p in pages if "id" not in p.invalid]
+        evaluations = loaded.data.get(EVALUATIONS_FILE)
+        problems += validate_delivery.check_evaluations(loaded.plan, evaluations, ids)
     # One problem can be reached twice (e.g. a duplicate key seen at two depths).
     unique = sorted(set(problems), key=lambda p: (p.file, p.line or 0, p.code, p.key))
     return Report(plan=loaded.plan, problems=unique, files=loaded.files)
@@ -163,6 +171,7 @@ def _check_program(plan: Masterplan, p: Program) -> list[Problem]:
                 )
             )
     out += _check_years(plan, p)
+    validate_delivery.check_program(plan, p, lambda *args: out.append(_at(p, *args)))
     expected = {"done": 100, "planned": 0}.get(p.status) if valid("status", "progress") else None
     if expected is not None and p.progress != expected:
         label = {"done": "selesai", "planned": "direncanakan"}[p.status]

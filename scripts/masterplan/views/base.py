@@ -10,7 +10,7 @@ land inside HTML blocks, where Markdown does not interpret them, or pass :func:`
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,6 +21,7 @@ from markupsafe import Markup, escape
 
 from .. import fmt
 from ..aggregate import Figures, Table
+from ..history import Revision
 from ..model import PREFIXES, Masterplan, Program
 from ..safehtml import slot
 
@@ -101,8 +102,17 @@ class ViewBase:
     (``"../../../"`` on a programme page), so links work on any host and sub-path.
     """
 
-    def __init__(self, plan: Masterplan, *, defer: Callable[[str], str] | None = None, repository: str = ""):
+    def __init__(
+        self,
+        plan: Masterplan,
+        *,
+        defer: Callable[[str], str] | None = None,
+        repository: str = "",
+        history: Mapping[str, list[Revision]] | None = None,
+    ):
         self.plan = plan
+        # Each page's commits, newest first (empty outside a git checkout).
+        self.history: Mapping[str, list[Revision]] = history or {}
         self.repository = repository.rstrip("/")
         self.env = environment()
         # Large generated HTML (tables of many programmes) can be handed to ``defer``,
