@@ -6,9 +6,11 @@ and deterministic for a given seed, so timings compare like with like.
 
 from __future__ import annotations
 
+import datetime
 import random
 import shutil
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -48,6 +50,10 @@ def copy_site_files(source_root: Path, dest: Path) -> None:
 def write_plan(source_root: Path, dest: Path, *, programs: int, opds: int, seed: int = 1) -> None:
     """Write a valid plan of ``programs`` programmes and ``opds`` OPDs into ``dest``."""
     rng = random.Random(seed)
+    # Delivery data (actuals, spending) draws from its own generator, so that the plan
+    # itself stays the same as before it existed: benchmark figures compare across versions.
+    delivered = random.Random(seed + 1)
+    as_of = datetime.date(2026, 11, 30)
     data = dest / "data"
     data.mkdir(parents=True, exist_ok=True)
     shutil.copy2(source_root / "data" / "dimensions.yml", data / "dimensions.yml")
@@ -62,6 +68,7 @@ def write_plan(source_root: Path, dest: Path, *, programs: int, opds: int, seed:
             "period": {"start": start, "end": start + 4},
             "vision": "Rencana sintetis untuk mengukur kecepatan build.",
             "missions": ["Misi satu", "Misi dua"],
+            "as_of": as_of,
         },
     )
     opd_keys = [f"opd-{i:03d}" for i in range(1, opds + 1)]
@@ -92,6 +99,7 @@ def write_plan(source_root: Path, dest: Path, *, programs: int, opds: int, seed:
             "strategy": ["Strategi satu."],
         }
         _page(page, front, "## Gambaran umum\n\nNarasi dimensi sintetis.\n")
+    ids: list[str] = []
     for i in range(programs):
         d = dimensions[i % len(dimensions)]
         number = i // len(dimensions) + 1
@@ -131,7 +139,44 @@ def write_plan(source_root: Path, dest: Path, *, programs: int, opds: int, seed:
             + " ".join(rng.choice(WORDS) for _ in range(120))
             + ".\n\n## Tujuan\n\nTujuan program.\n"
         )
+        _deliver(front, delivered, as_of)
+        ids.append(str(front["id"]))
         _page(dest / "docs" / "program" / d["key"] / f"program-{i + 1:05d}.md", front, body)
+    _dump(
+        data / "evaluations.yml",
+        [
+            {
+                "year": start,
+                "date": datetime.date(start + 1, 9, 1),
+                "assessor": "Tim Evaluasi Sintetis",
+                "index": 2.4,
+                "parts": {"baseline": 2.9, "output": 2.5, "outcome": 2.2, "impact": 1.8, "quick_win": 3.2},
+                "dimensions": {d["key"]: 2.0 + 0.1 * j for j, d in enumerate(dimensions)},
+                "recommendations": [
+                    {"key": f"rek-{r + 1:02d}", "text": f"Rekomendasi {r + 1}.", "programs": ids[r::50][:3]}
+                    for r in range(10)
+                ],
+            }
+        ],
+    )
+
+
+def _deliver(front: dict[str, Any], rng: random.Random, as_of: datetime.date) -> None:
+    """Actuals for the years that have ended, spending for the years that have begun, and
+    the note a delayed or cancelled programme must give."""
+    if front["status"] in ("delayed", "cancelled"):
+        front["status_note"] = "Keterangan status sintetis."
+    if front["status"] == "planned":
+        return
+    for indicator in front["indicators"]:
+        indicator["actuals"] = {
+            y: round(t * rng.uniform(0.6, 1.15), 1) for y, t in indicator["targets"].items() if y < as_of.year
+        }
+    front["spending"] = [
+        {**line, "amount": int(line["amount"] * rng.uniform(0.5, 1.0)) // 1_000_000 * 1_000_000}
+        for line in front["budget"]
+        if line["year"] <= as_of.year
+    ]
 
 
 def _dump(path: Path, value: object) -> None:
