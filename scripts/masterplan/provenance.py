@@ -1,35 +1,22 @@
-"""When each file last changed, from git history: one `git log` call per build."""
+"""When each file last changed, from git history: one `git log` call per build, shared
+with the programmes' history (:func:`masterplan.history.read_log`)."""
 
 from __future__ import annotations
 
 import datetime
-import subprocess
 from pathlib import Path
 
+from .history import Log, read_log
 
-def last_changed(root: Path) -> dict[str, datetime.date]:
+
+def last_changed(root: Path, *, log: Log | None = None) -> dict[str, datetime.date]:
     """Commit date of the last change to every file under data/ and docs/.
 
-    Empty when ``root`` is not a git checkout (e.g. a downloaded archive): pages then
-    simply show no date. A shallow clone shows the date of its one commit, so CI checks
-    out full history.
+    ``log`` is :func:`read_log`'s result when the caller already has it. Empty when
+    ``root`` is not a git checkout (e.g. a downloaded archive): pages then simply show
+    no date. A shallow clone shows the date of its one commit, so CI checks out full
+    history.
     """
-    try:
-        result = subprocess.run(
-            ["git", "-C", str(root), "log", "--format=%x00%cs", "--name-only", "--", "data", "docs"],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-    except OSError:
-        return {}
-    if result.returncode != 0:
-        return {}
-    dates: dict[str, datetime.date] = {}
-    current: datetime.date | None = None
-    for line in result.stdout.splitlines():
-        if line.startswith("\0"):
-            current = datetime.date.fromisoformat(line[1:])
-        elif line and current is not None:
-            dates.setdefault(line, current)  # newest commit first: keep the first seen
-    return dates
+    if log is None:
+        log = read_log(root)
+    return {path: versions[0].date for path, versions in log.items() if versions}

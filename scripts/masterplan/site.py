@@ -16,6 +16,7 @@ from pathlib import Path
 from . import fmt
 from .book import book_html
 from .exports import export
+from .history import Log, Revision, program_history, read_log
 from .loader import DIMENSION_DIR, PROGRAM_DIR
 from .model import Dimension, DimensionPage, Masterplan, Opd, Program
 from .problems import Problem
@@ -75,7 +76,7 @@ class Site:
     @property
     def views(self) -> Views:
         if not hasattr(self, "_views"):
-            self._views = Views(self.plan, defer=self.defer, repository=self.repository)
+            self._views = Views(self.plan, defer=self.defer, repository=self.repository, history=self.history)
         return self._views
 
     def defer(self, html: str) -> str:
@@ -104,8 +105,18 @@ class Site:
         return src in self._opd_pages
 
     @cached_property
+    def _log(self) -> Log:
+        """The git history of data/ and docs/, read once: dates and history share it."""
+        return read_log(self.root)
+
+    @cached_property
+    def history(self) -> dict[str, list[Revision]]:
+        """Each programme page's revisions, newest first (empty outside a git checkout)."""
+        return program_history(self.root, self._programs, log=self._log)
+
+    @cached_property
     def _dates(self) -> dict[str, datetime.date]:
-        return last_changed(self.root)
+        return last_changed(self.root, log=self._log)
 
     @cached_property
     def _newest(self) -> datetime.date | None:
