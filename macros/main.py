@@ -16,6 +16,8 @@ from masterplan.model import (
     Dimension,
     DimensionPage,
     Element,
+    Evaluation,
+    EvaluationParts,
     GovernanceBody,
     Indicator,
     Member,
@@ -23,8 +25,10 @@ from masterplan.model import (
     Partner,
     PlanInfo,
     Program,
+    Recommendation,
     RpjmdGoal,
     RpjmdMission,
+    SpendingLine,
 )
 from masterplan.problems import CATALOGUE
 from masterplan.render import Views
@@ -46,6 +50,10 @@ GUIDE_SCHEMAS: dict[str, type] = {
     "rpjmd-goal": RpjmdGoal,
     "dimension-data": Dimension,
     "element": Element,
+    "spending": SpendingLine,
+    "evaluation": Evaluation,
+    "evaluation-parts": EvaluationParts,
+    "recommendation": Recommendation,
 }
 
 
@@ -74,6 +82,8 @@ def define_env(env: Any) -> None:
     env.macro(lambda: views().budget(base()), "anggaran")
     env.macro(lambda: views().progress(base()), "progres")
     env.macro(lambda: views().rpjmd(base()), "keselarasan_rpjmd")
+    env.macro(lambda: views().achievement(base()), "capaian")
+    env.macro(lambda: views().evaluation(base()), "evaluasi")
     env.macro(lambda: views().opd_index(base()), "daftar_opd")
     env.macro(lambda: views().downloads({k: len(v) for k, v in site().exports.items()}, base()), "unduhan")
     env.macro(lambda: site().print_edition(base()), "edisi_cetak")

@@ -6,6 +6,7 @@ them together for one loaded plan, and this module is the one name the rest impo
 
 from __future__ import annotations
 
+from .views.achievement import AchievementViews
 from .views.base import (
     TEMPLATES,
     ViewBase,
@@ -20,6 +21,7 @@ from .views.base import (
 from .views.budget import BudgetViews
 from .views.catalogue import CatalogueViews
 from .views.dimension import DimensionViews
+from .views.evaluation import EvaluationViews
 from .views.pages import PageViews
 from .views.program import PROGRAM_SKELETON, ProgramViews, fill_slots, program_skeleton
 from .views.progress import ProgressViews
@@ -48,6 +50,8 @@ class Views(
     RoadmapViews,
     BudgetViews,
     ProgressViews,
+    AchievementViews,
+    EvaluationViews,
     PageViews,
     ViewBase,
 ):

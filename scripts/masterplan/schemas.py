@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .model import Dimension, DimensionPage, Opd, PlanInfo, Program, RpjmdMission
+from .model import Dimension, DimensionPage, Evaluation, Opd, PlanInfo, Program, RpjmdMission
 from .schema import json_schema
 
 #: File name -> (type, title). Lists are the data files that hold many entries.
@@ -16,6 +16,7 @@ SCHEMAS: dict[str, tuple[Any, str]] = {
     "dimensions.schema.json": (list[Dimension], "data/dimensions.yml"),
     "opd.schema.json": (list[Opd], "data/opd.yml"),
     "rpjmd.schema.json": (list[RpjmdMission], "data/rpjmd.yml"),
+    "evaluasi.schema.json": (list[Evaluation], "data/evaluations.yml"),
 }
 
 
