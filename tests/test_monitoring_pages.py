@@ -62,7 +62,7 @@ def tally_rows(html: str, table_id: str) -> list[tuple[str, list[int]]]:
 
 
 def expected(tally: delivery.Tally) -> list[int]:
-    assert STATE_ORDER == list(delivery.STATES)
+    assert list(delivery.STATES) == STATE_ORDER
     return [tally.count(s) for s in STATE_ORDER] + [len(tally.items)]
 
 
