@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from ..model import Program
+import datetime
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+from markupsafe import Markup
+
+from .. import charts, delivery, fmt
+from ..delivery import IndicatorYear
+from ..history import FieldChange, Revision
+from ..model import Indicator, Program
 from ..safehtml import Rendered, render, slot
 from .base import ViewBase
 
@@ -10,11 +20,17 @@ from .base import ViewBase
 #: between slots that :func:`fill_slots` fills with generated HTML. The site fills them
 #: only after search indexing, which then never reads the generated tables: that keeps a
 #: 1,000-programme build close to a plain one. Generated HTML never meets the sanitizer.
-PROGRAM_SKELETON = "{facts}\n\n## Anggaran indikatif\n\n{budget}\n\n## Indikator kinerja\n\n{indicators}\n\n"
+PROGRAM_SKELETON = (
+    "{facts}\n\n## Anggaran dan realisasi\n\n{budget}\n\n## Indikator kinerja\n\n{indicators}\n\n"
+    "## Riwayat perubahan\n\n{history}\n\n"
+)
+PROGRAM_SLOTS = ("facts", "budget", "indicators", "history")
+#: Only a full hash is a commit we link to: anything else came from somewhere else.
+COMMIT = re.compile(r"^[0-9a-f]{40}$")
 
 
 def program_skeleton() -> str:
-    return PROGRAM_SKELETON.format(facts=slot("facts"), budget=slot("budget"), indicators=slot("indicators"))
+    return PROGRAM_SKELETON.format(**{name: slot(name) for name in PROGRAM_SLOTS})
 
 
 def fill_slots(text: str, fragments: dict[str, str]) -> str:
@@ -24,24 +40,150 @@ def fill_slots(text: str, fragments: dict[str, str]) -> str:
     return text
 
 
+def achievement_text(value: float | None) -> str:
+    """Capaian as the page prints it: ``106,67%``; ``—`` without a target and an actual."""
+    return "—" if value is None else fmt.number(round(value, 2)) + "%"
+
+
+@dataclass(frozen=True)
+class BudgetRow:
+    """Planned and spent money of a programme for one year and source."""
+
+    year: int
+    source: str
+    planned: int
+    spent: int | None
+    """``None``: no spending reported for this year and source."""
+    due: bool
+    """The year has ended, so its spending should have been reported."""
+
+    @property
+    def absorption(self) -> float | None:
+        return None if self.spent is None else delivery.absorption(self.planned, self.spent)
+
+
+def budget_rows(program: Program, as_of: datetime.date) -> list[BudgetRow]:
+    """One row per (year, source) in the budget or the spending, by year; lines with the
+    same year and source add up, so the rows always sum to the programme's totals."""
+    planned: dict[tuple[int, str], int] = {}
+    spent: dict[tuple[int, str], int] = {}
+    for line in program.budget:
+        planned[line.year, line.source] = planned.get((line.year, line.source), 0) + line.amount
+    for s in program.spending:
+        spent[s.year, s.source] = spent.get((s.year, s.source), 0) + s.amount
+    keys = sorted(dict.fromkeys([*planned, *spent]), key=lambda key: key[0])
+    return [
+        BudgetRow(year, source, planned.get((year, source), 0), spent.get((year, source)), year < as_of.year)
+        for year, source in keys
+    ]
+
+
+@dataclass(frozen=True)
+class IndicatorPanel:
+    """One indicator with its years, today's state and its chart."""
+
+    indicator: Indicator
+    table_id: str
+    years: list[IndicatorYear]
+    latest: IndicatorYear | None
+    chart: Markup
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One listed revision: its date, what changed, and the commit link (or none)."""
+
+    date: datetime.date
+    changes: list[str]
+    url: str
+    short: str
+
+
 class ProgramViews(ViewBase):
     """Programme pages."""
+
+    @cached_property
+    def _positions(self) -> dict[str, int]:
+        # Ids of a programme's charts and tables come from its place in the plan: unique
+        # on its page and in the print edition, which holds every programme, and never
+        # made of contributor text.
+        return {p.path: i for i, p in enumerate(self.plan.programs, start=1)}
 
     def program_fragments(self, program: Program, base: str) -> dict[str, str]:
         """The HTML generated from a programme's front matter, by :data:`PROGRAM_SKELETON` slot."""
         dimension = self.plan.dimension(program.dimension)
         assert dimension is not None  # the loader only keeps programmes in known folders
+        as_of = self.plan.as_of
+        rows = budget_rows(program, as_of)
         context = dict(
             p=program,
             dimension=dimension,
             element=self.plan.element(program.element),
-            # Only the years some indicator has a target for: a column of dashes says nothing.
-            years=sorted({year for ind in program.indicators for year in ind.targets}),
+            as_of=as_of,
+            STATES=delivery.STATES,
+            achievement_text=achievement_text,
+            absorption_text=achievement_text,
+            rows=rows,
+            absorption_total=delivery.absorption(program.total_budget, program.total_spending),
+            panels=self._indicator_panels(program),
+            history=self._history_entries(program),
+            in_git=program.path in self.history,
         )
-        return {
-            slot: self.render_template(f"program_{slot}.html", base, **context)
-            for slot in ("facts", "budget", "indicators")
-        }
+        return {name: self.render_template(f"program_{name}.html", base, **context) for name in PROGRAM_SLOTS}
+
+    def _indicator_panels(self, program: Program) -> list[IndicatorPanel]:
+        as_of = self.plan.as_of
+        panels = []
+        for i, ind in enumerate(program.indicators, start=1):
+            table_id = f"mp--{self._positions.get(program.path, 0)}-indikator-{i}"
+            years = delivery.indicator_years(ind, as_of)
+            chart = charts.series_chart(
+                [y.year for y in years],
+                [("Target", ind.targets), ("Realisasi", ind.actuals)],
+                title=f"{ind.name}: target dan realisasi per tahun ({ind.unit})",
+                title_id=f"{table_id}-judul",
+                describedby=table_id,
+                value_text=fmt.number,
+            )
+            panels.append(IndicatorPanel(ind, table_id, years, delivery.latest(ind, as_of), chart))
+        return panels
+
+    def _history_entries(self, program: Program) -> list[HistoryEntry]:
+        revisions: list[Revision] = list(self.history.get(program.path, []))
+        entries = []
+        for n, revision in enumerate(revisions):
+            if revision.changes:
+                changes = [self._change_text(c) for c in revision.changes]
+            elif n == len(revisions) - 1:  # the oldest: the page's creation
+                changes = ["Halaman dibuat"]
+            else:
+                continue  # only the narrative or untracked fields changed
+            linked = bool(self.repository) and COMMIT.match(revision.commit) is not None
+            url = f"{self.repository}/commit/{revision.commit}" if linked else ""
+            entries.append(HistoryEntry(revision.date, changes, url, revision.commit[:7] if linked else ""))
+        return entries
+
+    def _change_text(self, change: FieldChange) -> str:
+        """A tracked change in Indonesian: ``Status: Direncanakan → Berjalan``."""
+        before, after = change.before, change.after
+        if change.name == "status":
+            return f"Status: {_label(fmt.STATUS, before)} → {_label(fmt.STATUS, after)}"
+        if change.name == "progress":
+            return f"Progres: {_percent(before)} → {_percent(after)}"
+        if change.name == "lead":
+            return f"OPD pengampu: {self._opd(before)} → {self._opd(after)}"
+        if change.name == "budget":
+            return f"Anggaran: {_money(before)} → {_money(after)}"
+        if change.name == "spending":
+            return f"Realisasi anggaran: {_money(before)} → {_money(after)}"
+        if change.name == "status_note":
+            if not before:
+                return "Keterangan status ditambahkan"
+            return "Keterangan status dihapus" if not after else "Keterangan status diubah"
+        return f"{change.name} diubah"
+
+    def _opd(self, key: object) -> str:
+        return self.opd_short(key) if isinstance(key, str) and key else "—"
 
     def program_content(self, program: Program, base: str) -> Rendered:
         """A programme page as clean HTML: panel headings and slots, then the narrative.
@@ -53,3 +195,17 @@ class ProgramViews(ViewBase):
     def program_page(self, program: Program, base: str) -> str:
         """The whole programme page as HTML: generated panel above the staff's narrative."""
         return fill_slots(self.program_content(program, base).html, self.program_fragments(program, base))
+
+
+def _label(labels: dict[str, str], value: object) -> str:
+    if value is None or value == "":
+        return "—"
+    return labels.get(str(value), str(value))
+
+
+def _percent(value: object) -> str:
+    return f"{fmt.number(value)}%" if isinstance(value, int | float) else "—"
+
+
+def _money(value: object) -> str:
+    return fmt.rupiah(value) if isinstance(value, int) else "—"
