@@ -3,6 +3,7 @@ against the model on the sample plan."""
 
 from __future__ import annotations
 
+import datetime
 import re
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 from conftest import ROOT
 from masterplan import fmt
 from masterplan.aggregate import Figures
+from masterplan.history import Revision
 from masterplan.loader import load_plan
 from masterplan.model import Masterplan
 from masterplan.render import Views
@@ -139,3 +141,115 @@ def test_roadmap_marks_each_programme_year(sample: Masterplan) -> None:
     html = Views(sample).roadmap("")
     cells = len(re.findall(r'<td class="mp-on ', html))
     assert cells == sum(len(p.years) for p in sample.programs)
+
+
+def spent_table(html: str, table_id: str) -> list[tuple[str, int, int, str]]:
+    """Rows of a planned-vs-spent table: (label, planned, spent, absorption), total last."""
+    table = re.search(rf'<table [^>]*id="{table_id}">.*?</table>', html, re.S)
+    assert table is not None, table_id
+    rows = re.findall(
+        r'<tr><th scope="row">(.*?)</th><td class="mp-num">(?:<strong>)?(.*?)(?:</strong>)?</td>'
+        r'<td class="mp-num">(?:<strong>)?(.*?)(?:</strong>)?</td><td class="mp-num">(?:<strong>)?(.*?)(?:</strong>)?</td>',
+        table.group(0),
+    )
+
+    def amount(cell: str) -> int:
+        return 0 if cell == "–" else int(cell.removeprefix("Rp").replace(".", ""))
+
+    return [(label, amount(planned), amount(spent), serapan) for label, planned, spent, serapan in rows]
+
+
+def test_budget_page_planned_against_spent_reconciles(sample: Masterplan) -> None:
+    html = Views(sample).budget("")
+    started = [y for y in sample.info.period.years if y <= sample.as_of.year]
+    spent = sum(p.total_spending for p in sample.programs)
+    planned = sum(line.amount for p in sample.programs for line in p.budget if line.year in started)
+    assert spent and planned
+    serapan = fmt.percent(spent, planned)
+    assert f"<strong>{fmt.rupiah_words(spent)}</strong> ({fmt.rupiah(spent)})" in html
+    assert f"serapan <strong>{serapan}</strong>" in html
+    by_year = spent_table(html, "realisasi-tahun")
+    assert by_year[-1] == ("Total", planned, spent, serapan)
+    for year, year_planned, year_spent, _ in by_year[:-1]:
+        assert year_planned == sum(
+            line.amount for p in sample.programs for line in p.budget if line.year == int(year)
+        )
+        assert year_spent == sum(
+            line.amount for p in sample.programs for line in p.spending if line.year == int(year)
+        )
+    for table_id in ("realisasi-sumber", "realisasi-dimensi", "realisasi-opd"):
+        rows = spent_table(html, table_id)
+        assert rows[-1] == ("Total", planned, spent, serapan), table_id
+        assert sum(r[1] for r in rows[:-1]) == planned and sum(r[2] for r in rows[:-1]) == spent, table_id
+        for label, row_planned, row_spent, row_serapan in rows[:-1]:
+            want = fmt.percent(row_spent, row_planned) if row_planned else "–"
+            assert row_serapan == want, (table_id, label)
+    opds = dict((r[0], r[2]) for r in spent_table(html, "realisasi-opd"))
+    for opd in sample.opds:
+        assert opds[opd.short] == sum(p.total_spending for p in sample.programs if p.lead == opd.key)
+
+
+def test_home_states_spending_against_the_plan(sample: Masterplan) -> None:
+    spent = sum(p.total_spending for p in sample.programs)
+    last = min(sample.info.period.end, sample.as_of.year)
+    planned = sum(line.amount for p in sample.programs for line in p.budget if line.year <= last)
+    home = Views(sample).home()
+    assert (
+        f"<strong>{fmt.rupiah_words(spent)}</strong> realisasi anggaran</a> hingga {fmt.date(sample.as_of)}, "
+        f"dari rencana {fmt.rupiah_words(planned)} untuk tahun {fmt.years(sample.info.period.start, last)} "
+        f"(serapan {fmt.percent(spent, planned)})" in home
+    )
+
+
+def attention_rows(html: str) -> dict[str, list[str]]:
+    """Programme id -> the reasons listed for it under "perlu diperbarui"."""
+    table = re.search(r'<table class="mp-table mp-attention">.*?</table>', html, re.S)
+    if table is None:
+        return {}
+    rows = re.findall(
+        r"<tr><td>([A-Z]+-\d+)</td>.*?<ul class=\"mp-reasons\">(.*?)</ul>", table.group(0), re.S
+    )
+    return {id_: re.findall(r"<li>(.*?)</li>", reasons) for id_, reasons in rows}
+
+
+def test_delayed_and_unreported_programmes_need_updating(views: Views) -> None:
+    expected = {
+        "LIV-01": ["Realisasi belum dilaporkan: Armada dengan alat bantu 2025"],
+        "SOC-01": ["Tertunda: Pengadaan perangkat diulang karena penyedia mundur."],
+    }
+    assert attention_rows(views.progress("../")) == expected
+    assert '<a href="../program/society/ruang-belajar/">Ruang Belajar Digital Desa</a>' in views.progress(
+        "../"
+    )
+    # Each OPD page lists the programmes it leads, and only those.
+    dishub, dinsos, diskominfo = (views.plan.opd(k) for k in ("dishub", "dinsos", "diskominfo"))
+    assert dishub and dinsos and diskominfo
+    assert attention_rows(views.opd_page(dishub, "../../")) == {"LIV-01": expected["LIV-01"]}
+    assert attention_rows(views.opd_page(dinsos, "../../")) == {"SOC-01": expected["SOC-01"]}
+    assert "Tidak ada program yang perlu diperbarui per 31 Maret 2026." in views.opd_page(
+        diskominfo, "../../"
+    )
+
+
+def test_a_programme_not_changed_for_too_long_is_stale(plan_repo: Path) -> None:
+    plan = loaded(plan_repo)
+    eco = plan.program("ECO-01")
+    assert eco is not None and plan.info.stale_after_days == 180
+    # ECO-01 runs 2025-2027; its page last changed 303 days before 31 March 2026.
+    old = {
+        eco.path: [
+            Revision("b" * 40, datetime.date(2025, 6, 1)),
+            Revision("a" * 40, datetime.date(2025, 1, 2)),
+        ]
+    }
+    views = Views(plan, history=old)
+    stale = ["Belum diperbarui sejak 1 Juni 2025 (303 hari), padahal dijadwalkan berjalan 2025–2027"]
+    assert attention_rows(views.progress("../"))["ECO-01"] == stale
+    diskominfo = plan.opd("diskominfo")
+    assert diskominfo is not None
+    assert attention_rows(views.opd_page(diskominfo, "../../")) == {"ECO-01": stale}
+    # 180 days is not yet stale; nor is a programme that is done.
+    recent = {eco.path: [Revision("c" * 40, datetime.date(2025, 10, 2))]}
+    assert "ECO-01" not in attention_rows(Views(plan, history=recent).progress("../"))
+    eco.status = "done"
+    assert "ECO-01" not in attention_rows(Views(plan, history=old).progress("../"))

@@ -10,8 +10,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
-from .model import BudgetLine, Masterplan, Opd, Program
+from .delivery import absorption
+from .model import BudgetLine, Masterplan, Opd, Program, SpendingLine
+
+#: Funding sources in the contract's order (tables list them in it).
+SOURCES = ("APBD", "APBN", "DAK", "CSR", "KPBU", "hibah", "swasta", "desa")
 
 #: Statuses counted as "berjalan": implementation has started or is complete.
 RUNNING = ("ongoing", "done")
@@ -52,6 +57,34 @@ class Table:
 
 
 @dataclass(frozen=True)
+class PlannedSpent:
+    """Planned budget against realized spending per row, with absorption (serapan).
+
+    ``planned`` counts only the years that have started: spending cannot exist yet for
+    later years, so comparing with them would understate absorption.
+    """
+
+    rows: list[str]
+    planned: dict[str, int]
+    spent: dict[str, int]
+
+    def absorption(self, row: str) -> float | None:
+        return absorption(self.planned.get(row, 0), self.spent.get(row, 0))
+
+    @property
+    def total_planned(self) -> int:
+        return sum(self.planned.get(r, 0) for r in self.rows)
+
+    @property
+    def total_spent(self) -> int:
+        return sum(self.spent.get(r, 0) for r in self.rows)
+
+    @property
+    def total_absorption(self) -> float | None:
+        return absorption(self.total_planned, self.total_spent)
+
+
+@dataclass(frozen=True)
 class Progress:
     """Status counts of a group of programmes."""
 
@@ -71,6 +104,10 @@ class Progress:
     @property
     def delayed(self) -> list[Program]:
         return [p for p in self.programs if p.status == "delayed"]
+
+
+#: A budget or spending line: both have a year, an amount and a source.
+Line = TypeVar("Line", BudgetLine, SpendingLine)
 
 
 class Figures:
@@ -118,9 +155,32 @@ class Figures:
         programs: Iterable[Program] | None = None,
     ) -> Table:
         """Sum budget lines into a table keyed by two functions of (programme, line)."""
+        return self._sum(lambda p: p.budget, rows, columns, row_order, column_order, programs)
+
+    def spending(
+        self,
+        rows: Callable[[Program, SpendingLine], str],
+        columns: Callable[[Program, SpendingLine], str],
+        *,
+        row_order: Iterable[str],
+        column_order: Iterable[str],
+        programs: Iterable[Program] | None = None,
+    ) -> Table:
+        """Sum spending lines (realisasi) into a table, as :meth:`budget` does budgets."""
+        return self._sum(lambda p: p.spending, rows, columns, row_order, column_order, programs)
+
+    def _sum(
+        self,
+        lines: Callable[[Program], Iterable[Line]],
+        rows: Callable[[Program, Line], str],
+        columns: Callable[[Program, Line], str],
+        row_order: Iterable[str],
+        column_order: Iterable[str],
+        programs: Iterable[Program] | None,
+    ) -> Table:
         cells: dict[tuple[str, str], int] = defaultdict(int)
         for p in self.plan.programs if programs is None else programs:
-            for line in p.budget:
+            for line in lines(p):
                 cells[rows(p, line), columns(p, line)] += line.amount
         return Table(rows=list(row_order), columns=list(column_order), cells=dict(cells))
 
@@ -132,7 +192,19 @@ class Figures:
     def sources(self) -> list[str]:
         """Funding sources that occur in the plan, in the contract's order."""
         used = {line.source for p in self.plan.programs for line in p.budget}
-        return [s for s in ("APBD", "APBN", "DAK", "CSR", "KPBU", "hibah", "swasta", "desa") if s in used]
+        return [s for s in SOURCES if s in used]
+
+    @property
+    def spending_sources(self) -> list[str]:
+        """Sources of the budget or of the spending, in the contract's order."""
+        used = {line.source for p in self.plan.programs for line in p.budget}
+        used |= {line.source for p in self.plan.programs for line in p.spending}
+        return [s for s in SOURCES if s in used]
+
+    @property
+    def started_years(self) -> list[str]:
+        """Years of the plan that have started by the reference date: those with spending."""
+        return [str(y) for y in self.plan.info.period.years if y <= self.plan.as_of.year]
 
     def budget_dimension_year(self) -> Table:
         return self.budget(
@@ -158,6 +230,54 @@ class Figures:
             lambda _, line: str(line.year),
             row_order=[o.key for o in self.plan.opds],
             column_order=self.years,
+        )
+
+    def spending_dimension_year(self) -> Table:
+        return self.spending(
+            lambda p, _: p.dimension,
+            lambda _, line: str(line.year),
+            row_order=[d.key for d in self.plan.dimensions],
+            column_order=self.years,
+        )
+
+    def spending_source_year(self, programs: Iterable[Program] | None = None) -> Table:
+        return self.spending(
+            lambda _, line: line.source,
+            lambda _, line: str(line.year),
+            row_order=self.spending_sources,
+            column_order=self.years,
+            programs=programs,
+        )
+
+    def spending_opd_year(self) -> Table:
+        """Spending of the programmes each OPD leads."""
+        return self.spending(
+            lambda p, _: p.lead,
+            lambda _, line: str(line.year),
+            row_order=[o.key for o in self.plan.opds],
+            column_order=self.years,
+        )
+
+    def planned_spent(
+        self, budget: Table, spending: Table, rows: Iterable[str] | None = None
+    ) -> PlannedSpent:
+        """Per row of two year tables: the budget of the started years against all spending."""
+        started = set(self.started_years)
+        order = list(budget.rows if rows is None else rows)
+        return PlannedSpent(
+            rows=order,
+            planned={r: sum(budget.cell(r, y) for y in budget.columns if y in started) for r in order},
+            spent={r: spending.row_total(r) for r in order},
+        )
+
+    def planned_spent_by_year(self) -> PlannedSpent:
+        """Per started year: that year's budget against that year's spending."""
+        budget, spending = self.budget_dimension_year(), self.spending_dimension_year()
+        years = self.started_years
+        return PlannedSpent(
+            rows=years,
+            planned={y: budget.column_total(y) for y in years},
+            spent={y: spending.column_total(y) for y in years},
         )
 
     def progress(self, dimension: str | None = None) -> Progress:

@@ -1,4 +1,4 @@
-"""The indicative budget by dimension, year, source and lead OPD."""
+"""The budget: indicative by dimension, year, source and lead OPD, and what was spent."""
 
 from __future__ import annotations
 
@@ -6,24 +6,41 @@ from .. import charts, fmt
 from .base import ViewBase
 
 
+def absorption_text(value: float | None) -> str:
+    """Serapan as tables print it: ``8,46%``; ``–`` (an empty cell) when nothing was planned."""
+    return "–" if value is None else fmt.number(round(value, 2)) + "%"
+
+
 class BudgetViews(ViewBase):
     """The budget page."""
 
     def budget(self, base: str) -> str:
-        """Budget totals by dimension, year, funding source and lead OPD, with charts."""
+        """Budget totals by dimension, year, funding source and lead OPD, with charts, then
+        planned against spent (serapan) by year, source, dimension and lead OPD."""
         f = self.figures
         dims, sources = f.budget_dimension_year(), f.budget_source_year()
+        opds = f.budget_opd_year()
         names = self.names
+        by_year = f.planned_spent_by_year()
         return self.defer(
             self.render_template(
                 "budget.html",
                 base,
                 dims=dims,
                 sources=sources,
-                opds=f.budget_opd_year(),
+                opds=opds,
                 dimension_names=names["dimension"],
                 opd_names=names["opd"],
                 sum_table=self.sum_table,
+                as_of=self.plan.as_of,
+                started=f.started_years,
+                by_year=by_year,
+                by_source=f.planned_spent(
+                    f.budget_source_year(), f.spending_source_year(), rows=f.spending_sources
+                ),
+                by_dimension=f.planned_spent(dims, f.spending_dimension_year()),
+                by_opd=f.planned_spent(opds, f.spending_opd_year()),
+                absorption_text=absorption_text,
                 chart_dimensions=charts.bar_chart(
                     [(names["dimension"][r], dims.row_total(r)) for r in dims.rows],
                     title="Anggaran indikatif per dimensi",
@@ -40,6 +57,18 @@ class BudgetViews(ViewBase):
                     [(r, sources.row_total(r)) for r in sources.rows],
                     title="Anggaran indikatif per sumber dana",
                     describedby="anggaran-sumber",
+                    value_text=lambda v: fmt.rupiah_words(int(v)),
+                ),
+                # Bars in pairs, each labelled with its year and kind: the label, not a
+                # colour, tells plan from spending.
+                chart_spent=charts.bar_chart(
+                    [
+                        (f"{year} {label}", amounts[year])
+                        for year in by_year.rows
+                        for label, amounts in (("rencana", by_year.planned), ("realisasi", by_year.spent))
+                    ],
+                    title="Rencana dan realisasi anggaran per tahun",
+                    describedby="realisasi-tahun",
                     value_text=lambda v: fmt.rupiah_words(int(v)),
                 ),
             )

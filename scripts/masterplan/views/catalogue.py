@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
 from markupsafe import Markup
 
-from ..model import Dimension, Opd
+from ..model import Dimension, Opd, Program
 from .base import ViewBase, md_text, program_order
 
 
@@ -65,14 +68,22 @@ class CatalogueViews(ViewBase):
         roles_table = self.defer(
             self.render_template("opd_roles.html", base, opd=opd, by_dimension=f.roles[opd.key])
         )
+        attention = self.defer(
+            self.attention_list(roles.lead, base, f"Program yang dipimpin {opd.short} dan perlu diperbarui")
+        )
         return self.render_template(
             "opd_page.md",
             base,
             opd=opd,
             roles=roles,
             roles_table=Markup(roles_table),
+            attention=Markup(attention),
             dimensions_involved=sum(1 for r in f.roles[opd.key].values() if r.count),
             budget=f.budget_source_year(roles.lead),
             partners=[(name, kind, ids) for (name, kind), ids in partners.items()],
             sum_table=lambda *args: Markup(self.defer(self.sum_table(*args))),
         )
+
+    if TYPE_CHECKING:  # provided by ProgressViews: the progress page shows the same list
+
+        def attention_list(self, programs: Iterable[Program], base: str, caption: str) -> str: ...
