@@ -147,11 +147,8 @@ def spent_table(html: str, table_id: str) -> list[tuple[str, int, int, str]]:
     """Rows of a planned-vs-spent table: (label, planned, spent, absorption), total last."""
     table = re.search(rf'<table [^>]*id="{table_id}">.*?</table>', html, re.S)
     assert table is not None, table_id
-    rows = re.findall(
-        r'<tr><th scope="row">(.*?)</th><td class="mp-num">(?:<strong>)?(.*?)(?:</strong>)?</td>'
-        r'<td class="mp-num">(?:<strong>)?(.*?)(?:</strong>)?</td><td class="mp-num">(?:<strong>)?(.*?)(?:</strong>)?</td>',
-        table.group(0),
-    )
+    cell = r'<td class="mp-num">(?:<strong>)?(.*?)(?:</strong>)?</td>'
+    rows = re.findall(rf'<tr><th scope="row">(.*?)</th>{cell}{cell}{cell}', table.group(0))
 
     def amount(cell: str) -> int:
         return 0 if cell == "–" else int(cell.removeprefix("Rp").replace(".", ""))
