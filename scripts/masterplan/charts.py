@@ -109,7 +109,7 @@ def _clip(label: str) -> str:
     return label if len(label) <= 26 else label[:25] + "…"
 
 
-SERIES_WIDTH = 480  # narrower than the bar charts: the text stays legible on a phone
+SERIES_WIDTH = 400  # narrower than the bar charts: the text stays legible on a phone
 #: Each series drawn in its own colour, dash and marker, so colour is never the only cue.
 SERIES_STYLES = (
     ("#a33b00", "6 4", "square"),
