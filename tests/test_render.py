@@ -267,7 +267,7 @@ def test_budget_rows_reconcile_with_the_programme_totals(plan_repo: Path) -> Non
     program.spending.append(SpendingLine(year=2025, amount=30_000_000, source="DAK"))
     page = Tables(Views(plan).program_page(program, ""))
     (table,) = page.table("mp-budget")
-    rows, (total,) = table["rows"]["tbody"], table["rows"]["tfoot"]
+    rows, (to_date, total) = table["rows"]["tbody"], table["rows"]["tfoot"]
     assert rows == [
         ["2025", "APBD", "Rp400.000.000", "Rp220.000.000", "55%"],
         ["2025", "DAK", "Rp0", "Rp30.000.000", "—"],
@@ -277,8 +277,14 @@ def test_budget_rows_reconcile_with_the_programme_totals(plan_repo: Path) -> Non
     assert sum(rupiah_value(r[2]) for r in rows) == rupiah_value(total[1]) == program.total_budget
     assert sum(rupiah_value(r[3]) for r in rows) == rupiah_value(total[2]) == program.total_spending
     assert program.total_spending == 250_000_000
-    absorption = delivery.absorption(program.total_budget, program.total_spending)
-    assert absorption is not None and percent_value(total[3]) == pytest.approx(absorption, abs=0.005)
+    # Serapan is measured against the years that have begun (here 2025 and 2026), as on
+    # the budget and home pages; later years cannot have spending yet.
+    begun = sum(line.amount for line in program.budget if line.year <= plan.as_of.year)
+    assert rupiah_value(to_date[1]) == begun == delivery.planned_to_date(program, plan.as_of)
+    assert rupiah_value(to_date[2]) == program.total_spending
+    absorption = delivery.absorption(begun, program.total_spending)
+    assert absorption is not None and percent_value(to_date[3]) == pytest.approx(absorption, abs=0.005)
+    assert total[3] == "—"
 
 
 def test_a_passed_year_without_spending_says_not_reported(plan_repo: Path) -> None:
@@ -290,7 +296,10 @@ def test_a_passed_year_without_spending_says_not_reported(plan_repo: Path) -> No
         ["2025", "APBD", "Rp350.000.000", "Belum dilaporkan", "—"],
         ["2026", "DAK", "Rp200.000.000", "—", "—"],
     ]
-    assert table["rows"]["tfoot"] == [["Total", "Rp550.000.000", "Rp0", "0%"]]
+    assert table["rows"]["tfoot"] == [
+        ["Tahun yang sudah berjalan (s.d. 2026)", "Rp550.000.000", "Rp0", "0%"],
+        ["Total seluruh tahun program", "Rp550.000.000", "Rp0", "—"],
+    ]
 
 
 SHA = "0123456789abcdef0123456789abcdef01234567"

@@ -179,3 +179,9 @@ def attention(
             days = (as_of - last).days if stale and last is not None else 0
             out.append(Attention(p, p.status == "delayed", last if stale else None, missing, days))
     return out
+
+
+def planned_to_date(program: Program, as_of: datetime.date) -> int:
+    """Budget of the years that have begun by ``as_of``: what spending is measured
+    against (later years cannot have spending yet), on every page alike."""
+    return sum(line.amount for line in program.budget if line.year <= as_of.year)

@@ -124,7 +124,10 @@ class ProgramViews(ViewBase):
             achievement_text=achievement_text,
             absorption_text=achievement_text,
             rows=rows,
-            absorption_total=delivery.absorption(program.total_budget, program.total_spending),
+            planned_to_date=delivery.planned_to_date(program, as_of),
+            absorption_total=delivery.absorption(
+                delivery.planned_to_date(program, as_of), program.total_spending
+            ),
             panels=self._indicator_panels(program),
             history=self._history_entries(program),
             in_git=program.path in self.history,
