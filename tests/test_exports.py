@@ -1,5 +1,5 @@
 """Open data and the print edition: valid data package, totals that reconcile with the
-site, and a PDF that holds every programme."""
+site, delivery figures equal to the model's, and a PDF that holds every programme."""
 
 from __future__ import annotations
 
@@ -14,12 +14,25 @@ import pytest
 from pypdf import PdfReader
 
 from conftest import ROOT
-from masterplan import exports, fmt
+from masterplan import delivery, exports, fmt
 from masterplan.book import write_pdf
 from masterplan.cli import main
 from masterplan.model import Masterplan
 from masterplan.render import Views
 from masterplan.validate import Report, check
+
+#: Every table of the package, by file name without extension.
+TABLES = (
+    "programs",
+    "budget",
+    "indicators",
+    "actuals",
+    "spending",
+    "evaluations",
+    "evaluation-dimensions",
+    "recommendations",
+    "opd",
+)
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +57,7 @@ def rows(folder: Path, name: str) -> list[dict[str, str]]:
 def test_every_file_validates_against_its_schema(package: Path) -> None:
     report = frictionless.validate(str(package / "datapackage.json"))
     assert report.valid, report.flatten(["rowNumber", "fieldName", "message"])
-    assert len(report.tasks) == 8
+    assert len(report.tasks) == 2 * len(TABLES)
 
 
 def test_validation_would_catch_a_wrong_value(package: Path, tmp_path: Path) -> None:
@@ -59,9 +72,7 @@ def test_package_names_producer_licence_and_every_file(package: Path) -> None:
     meta = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
     assert meta["licenses"][0]["name"] == "CC-BY-4.0"
     assert {c["role"] for c in meta["contributors"]} == {"author", "publisher"}
-    assert {r["path"] for r in meta["resources"]} == {
-        f"{t}.{f}" for t in ("programs", "budget", "indicators", "opd") for f in ("csv", "json")
-    }
+    assert {r["path"] for r in meta["resources"]} == {f"{t}.{f}" for t in TABLES for f in ("csv", "json")}
 
 
 def test_totals_in_the_files_equal_the_totals_on_the_site(sample: Report, package: Path) -> None:
@@ -83,6 +94,181 @@ def test_export_command_writes_the_same_files(sample: Report, tmp_path: Path) ->
     assert sample.plan is not None
     for name, data in exports.export(sample.plan).items():
         assert (tmp_path / name).read_bytes() == data
+
+
+@pytest.fixture
+def fixture_plan(plan_repo: Path) -> Masterplan:
+    report = check(plan_repo)
+    assert report.plan is not None and report.problems == [], report.problems
+    return report.plan
+
+
+def written(plan: Masterplan, folder: Path) -> Path:
+    exports.write(exports.export(plan), folder)
+    return folder
+
+
+def json_rows(folder: Path, name: str) -> list[dict[str, object]]:
+    data: list[dict[str, object]] = json.loads((folder / name).read_text(encoding="utf-8"))
+    return data
+
+
+def test_actuals_carry_the_achievement_and_state_the_pages_show(
+    fixture_plan: Masterplan, tmp_path: Path
+) -> None:
+    folder = written(fixture_plan, tmp_path)
+    as_of = fixture_plan.as_of
+    expected = [
+        (p.id, ind.name, ind.direction, y)
+        for p in sorted(fixture_plan.programs, key=lambda p: p.id)
+        for ind in p.indicators
+        for y in delivery.indicator_years(ind, as_of)
+    ]
+    csv_rows, data = rows(folder, "actuals.csv"), json_rows(folder, "actuals.json")
+    assert len(csv_rows) == len(data) == len(expected) == 7
+    for row, item, (id_, name, direction, y) in zip(csv_rows, data, expected, strict=True):
+        assert (row["id_program"], row["indikator"], row["arah"], int(row["tahun"])) == (
+            id_,
+            name,
+            direction,
+            y.year,
+        )
+        assert row["keadaan"] == item["keadaan"] == y.state
+        assert item["realisasi"] == y.actual and item["target"] == y.target
+        if y.achievement is None:
+            assert row["capaian"] == "" and item["capaian"] is None
+        else:
+            assert float(row["capaian"]) == item["capaian"] == round(y.achievement, 2)
+    # The fixture's two reported years: 6 of 10 villages (behind), a drop-out rate of 2.8
+    # against 3.0 where lower is better (on track).
+    reported = {
+        (r["indikator"], r["tahun"]): (r["capaian"], r["keadaan"]) for r in csv_rows if r["realisasi"]
+    }
+    assert reported == {
+        ("Desa dengan ruang belajar digital", "2025"): ("60.0", "behind"),
+        ("Angka putus sekolah", "2025"): ("106.67", "on-track"),
+    }
+    assert ("Armada dengan alat bantu", "2025", "not-reported") in {
+        (r["indikator"], r["tahun"], r["keadaan"]) for r in csv_rows
+    }
+
+
+def test_planned_and_spent_reconcile_with_the_model_and_the_budget_page(
+    fixture_plan: Masterplan, tmp_path: Path
+) -> None:
+    folder = written(fixture_plan, tmp_path)
+    spending = rows(folder, "spending.csv")
+    planned = sum(int(r["rencana"]) for r in spending)
+    spent = sum(int(r["realisasi"] or 0) for r in spending)
+    assert planned == fixture_plan.total_budget == sum(int(r["jumlah"]) for r in rows(folder, "budget.csv"))
+    assert spent == sum(p.total_spending for p in fixture_plan.programs) == 220_000_000
+    data = json_rows(folder, "spending.json")
+    assert sum(int(str(r["rencana"])) for r in data) == planned
+    assert sum(int(str(r["realisasi"] or 0)) for r in data) == spent
+    assert sum(int(r["realisasi_total"]) for r in rows(folder, "programs.csv")) == spent
+    assert sum(int(r["realisasi_program_dipimpin"]) for r in rows(folder, "opd.csv")) == spent
+    # Not reported is not zero: the cell stays empty, and only reported rows have serapan.
+    soc = [r for r in spending if r["id_program"] == "SOC-01"]
+    assert [(r["tahun"], r["sumber_dana"], r["realisasi"], r["serapan"]) for r in soc] == [
+        ("2025", "APBD", "220000000", "55.0"),
+        ("2026", "APBD", "", ""),
+        ("2026", "CSR", "", ""),
+    ]
+    page = Views(fixture_plan).budget("")
+    assert f"<strong>{fmt.rupiah(spent)}</strong>" in page
+
+
+def test_evaluations_and_recommendations_equal_the_model(fixture_plan: Masterplan, tmp_path: Path) -> None:
+    folder = written(fixture_plan, tmp_path)
+    (evaluation,) = fixture_plan.evaluations
+    (row,) = rows(folder, "evaluations.csv")
+    assert row == {
+        "tahun": "2025",
+        "tanggal": "2026-02-20",
+        "penilai": "Tim Evaluasi Nasional",
+        "indeks": "2.35",
+        "baseline": "2.8",
+        "output": "2.4",
+        "outcome": "2.1",
+        "impact": "1.9",
+        "quick_win": "3.1",
+    }
+    assert json_rows(folder, "evaluations.json")[0]["indeks"] == evaluation.index
+    dimensions = rows(folder, "evaluation-dimensions.csv")
+    assert [r["dimensi"] for r in dimensions] == [d.key for d in fixture_plan.dimensions]
+    assert {r["dimensi"]: float(r["nilai"]) for r in dimensions} == evaluation.dimensions
+    assert [(r["kunci"], r["program"], r["dijawab"]) for r in rows(folder, "recommendations.csv")] == [
+        ("rek-2025-01", "SOC-01", "true"),
+        ("rek-2025-02", "", "false"),
+    ]
+    assert [r["dijawab"] for r in json_rows(folder, "recommendations.json")] == [True, False]
+
+
+@pytest.mark.parametrize(
+    ("name", "old", "new"),
+    [
+        ("evaluations.csv", ",2.35,", ",4.5,"),  # a score above the scale
+        ("evaluation-dimensions.csv", ",2.6\r\n", ",-0.1\r\n"),  # below it
+        ("actuals.csv", ",behind\r\n", ",late\r\n"),  # a state that does not exist
+        ("actuals.csv", ",up,", ",sideways,"),  # a direction that does not exist
+        ("spending.csv", ",APBD,", ",APBDX,"),  # an unknown source
+        ("spending.csv", ",220000000,", ",-220000000,"),  # negative spending
+        ("recommendations.csv", ",true\r\n", ",ya\r\n"),  # not a boolean
+        ("recommendations.csv", "rek-2025-01", ""),  # a required key left blank
+    ],
+)
+def test_the_package_rejects_a_value_outside_its_constraints(
+    fixture_plan: Masterplan, tmp_path: Path, name: str, old: str, new: str
+) -> None:
+    folder = written(fixture_plan, tmp_path)
+    assert frictionless.validate(str(folder / "datapackage.json")).valid
+    path = folder / name
+    data = path.read_bytes().decode("utf-8")
+    assert old in data
+    path.write_bytes(data.replace(old, new, 1).encode("utf-8"))
+    # The hash and size would already fail; the package must fail on the value itself.
+    meta = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    for resource in meta["resources"]:
+        resource.pop("hash"), resource.pop("bytes")
+    (folder / "datapackage.json").write_text(json.dumps(meta), encoding="utf-8")
+    report = frictionless.validate(str(folder / "datapackage.json"))
+    assert not report.valid
+    assert {task.name for task in report.tasks if not task.valid} == {name.removesuffix(".csv") + "-csv"}
+
+
+def test_text_that_a_spreadsheet_would_run_is_defused_in_the_csv(plan_repo: Path, tmp_path: Path) -> None:
+    formulas = {
+        "docs/program/society/ruang-belajar.md": [
+            ("name: Angka putus sekolah", 'name: \'=HYPERLINK("http://x","a")\''),
+            ('status_note: "Pengadaan', 'status_note: "-2+3 Pengadaan'),
+        ],
+        "data/evaluations.yml": [
+            ("assessor: Tim Evaluasi Nasional", "assessor: '@SUM(A1)'"),
+            ("text: Susun rencana", "text: +Susun rencana"),
+        ],
+    }
+    for rel, edits in formulas.items():
+        path = plan_repo / rel
+        text = path.read_text(encoding="utf-8")
+        for old, new in edits:
+            assert text.count(old) == 1, old
+            text = text.replace(old, new)
+        path.write_text(text, encoding="utf-8")
+    report = check(plan_repo)
+    assert report.plan is not None and report.problems == [], report.problems
+    folder = written(report.plan, tmp_path)
+    assert frictionless.validate(str(folder / "datapackage.json")).valid
+    cells = [
+        ("actuals", "indikator", '=HYPERLINK("http://x","a")'),
+        ("programs", "keterangan_status", "-2+3 Pengadaan perangkat diulang karena penyedia mundur."),
+        ("evaluations", "penilai", "@SUM(A1)"),
+        ("recommendations", "rekomendasi", "+Susun rencana aksi pengurangan emisi kendaraan dinas"),
+    ]
+    for table, column, value in cells:
+        assert "'" + value in [r[column] for r in rows(folder, f"{table}.csv")], (table, column)
+        assert value in [r[column] for r in json_rows(folder, f"{table}.json")], (table, column)
+    # Numbers are not text: a negative baseline stays a number.
+    assert exports.csv_text("-5") == "'-5" and exports.csv_text("Rp5") == "Rp5"
 
 
 def text_of(reader: PdfReader) -> str:
