@@ -15,7 +15,7 @@ from masterplan import plandiff
 from masterplan.cli import main
 
 SOC = """---
-id: SOC-01
+id: SOC-02
 title: Ronda Digital
 element: keamanan-masyarakat
 lead: dinsos
@@ -40,20 +40,42 @@ def git(repo: Path, *args: str) -> None:
     )
 
 
+def edit(path: Path, *changes: tuple[str, str]) -> None:
+    text = path.read_text(encoding="utf-8")
+    for old, new in changes:
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    path.write_text(text, encoding="utf-8")
+
+
 @pytest.fixture
 def history(plan_repo: Path) -> Path:
+    # The base has no evaluation yet: the change adds the fixture's 2025 result.
+    evaluations = plan_repo / "data/evaluations.yml"
+    evaluation_text = evaluations.read_text(encoding="utf-8")
+    evaluations.unlink()
     git(plan_repo, "init", "-q", "-b", "main")
     git(plan_repo, "add", "-A")
     git(plan_repo, "commit", "-q", "-m", "Rencana awal")
-    (plan_repo / "docs/program/society").mkdir()
+    evaluations.write_text(evaluation_text, encoding="utf-8")
     (plan_repo / "docs/program/society/ronda.md").write_text(SOC, encoding="utf-8")
     (plan_repo / "docs/program/economy/promosi-umkm.md").unlink()
     old = plan_repo / "docs/program/living/alat-bantu.md"
-    text = old.read_text(encoding="utf-8")
-    text = text.replace("lead: dishub", "lead: diskominfo").replace("amount: 350000000", "amount: 500000000")
-    text = text.replace("status: ongoing", "status: delayed")
-    old.unlink()
-    (plan_repo / "docs/program/living/alat-bantu-disabilitas.md").write_text(text, encoding="utf-8")
+    edit(
+        old,
+        ("lead: dishub", "lead: diskominfo"),
+        ("amount: 350000000", "amount: 500000000"),
+        ("status: ongoing", "status: delayed\nstatus_note: Armada baru belum dikirim penyedia."),
+        ("targets: {2025: 20, 2026: 60.5}", "targets: {2025: 20, 2026: 60.5}\n    actuals: {2025: 1250}"),
+        ("indicators:", "spending:\n  - {year: 2025, amount: 312500000, source: APBD}\nindicators:"),
+    )
+    old.rename(plan_repo / "docs/program/living/alat-bantu-disabilitas.md")
+    edit(
+        plan_repo / "docs/program/society/ruang-belajar.md",
+        ('"Pengadaan perangkat diulang karena penyedia mundur."', '"Kontrak baru ditandatangani Mei 2026."'),
+        ("amount: 220000000", "amount: 385000000"),
+        ("actuals: {2025: 2.8}", "actuals: {2025: 2.75}"),
+    )
     git(plan_repo, "add", "-A")
     git(plan_repo, "commit", "-q", "-m", "Perubahan")
     return plan_repo
@@ -63,13 +85,55 @@ def test_diff_shows_what_the_change_does_to_the_plan(history: Path, golden) -> N
     out = io.StringIO()
     assert main(["diff", "--root", str(history), "HEAD~1", "HEAD"], out=out) == 0
     text = out.getvalue()
-    assert "**SOC-01** Ronda Digital" in text
+    assert "**SOC-02** Ronda Digital" in text
     assert "**ECO-01** Platform Promosi UMKM Digital" in text
     assert "`docs/program/living/alat-bantu.md` → `docs/program/living/alat-bantu-disabilitas.md`" in text
     assert "  - OPD pengampu: dishub → diskominfo" in text
     assert "| living | Rp550.000.000 | Rp700.000.000 | +Rp150.000.000 |" in text
     assert "[lead-in-support]" in text
+    # What was delivered reads as sentences, in Indonesian number format.
+    assert "  - keterangan status: — → Armada baru belum dikirim penyedia." in text
+    assert "  - realisasi 2025 «Armada dengan alat bantu»: — → 1.250 unit" in text
+    assert "  - realisasi anggaran 2025 APBD: — → Rp312.500.000" in text
+    assert (
+        "  - keterangan status: Pengadaan perangkat diulang karena penyedia mundur. → "
+        "Kontrak baru ditandatangani Mei 2026." in text
+    )
+    assert "  - realisasi 2025 «Angka putus sekolah»: 2,8 persen → 2,75 persen" in text
+    assert "  - realisasi anggaran 2025 APBD: Rp220.000.000 → Rp385.000.000" in text
+    assert "- Evaluasi 2025 ditambahkan (indeks 2,35)" in text
+    assert "- Rekomendasi rek-2025-02 ditambahkan: «Susun rencana aksi" in text
+    # An actual is not a change of the indicator itself.
+    assert "  - indikator:" not in text
     golden("plan_diff.md", text)
+
+
+def test_diff_reads_changes_to_an_evaluation_and_its_recommendations(history: Path) -> None:
+    edit(
+        history / "data/evaluations.yml",
+        ("index: 2.35", "index: 2.4"),
+        ("outcome: 2.1", "outcome: 2.3"),
+        ("living: 2.7,", "living: 2.8,"),
+        ("      dimension: environment", "      dimension: environment\n      programs: [LIV-01]"),
+        ("Percepat pemasangan", "Segerakan pemasangan"),
+    )
+    edit(history / "docs/program/society/ruang-belajar.md", ("    actuals: {2025: 6}\n", ""))
+    git(history, "add", "-A")
+    git(history, "commit", "-q", "-m", "Evaluasi diperbaiki")
+    out = io.StringIO()
+    assert main(["diff", "--root", str(history), "HEAD~1", "HEAD"], out=out) == 0
+    text = out.getvalue()
+    section = text.split("### Evaluasi dan rekomendasi\n\n")[1].split("\n\n")[0]
+    assert section.splitlines() == [
+        "- Evaluasi 2025 indeks: 2,35 → 2,4",
+        "- Evaluasi 2025 bagian outcome: 2,1 → 2,3",
+        "- Evaluasi 2025 dimensi living: 2,7 → 2,8",
+        "- Rekomendasi rek-2025-01: isi Percepat pemasangan alat bantu &amp; laporkan realisasinya → "
+        "Segerakan pemasangan alat bantu &amp; laporkan realisasinya",
+        "- Rekomendasi rek-2025-02: program penjawab — → LIV-01",
+    ]
+    assert "  - realisasi 2025 «Desa dengan ruang belajar digital»: 6 desa → —" in text
+    assert "### Isian yang berubah" in text and "### Perubahan anggaran indikatif" not in text
 
 
 def test_diff_of_a_revision_with_itself_says_nothing_changed(history: Path) -> None:
@@ -124,7 +188,7 @@ def test_a_revision_is_resolved_to_its_commit(history: Path) -> None:
             plandiff.resolve_revision(history, bad)
 
 
-SECRET = SOC.replace("SOC-01", "SOC-09").replace("Ronda Digital", "Rahasia di luar repositori")
+SECRET = SOC.replace("SOC-02", "SOC-09").replace("Ronda Digital", "Rahasia di luar repositori")
 
 
 def test_symlinks_in_a_revision_are_skipped_and_reported(history: Path, tmp_path: Path) -> None:
@@ -214,12 +278,25 @@ def test_contributor_text_in_the_comment_is_inert(history: Path) -> None:
     text = text.replace("lead: dinsos", f'lead: "@org/team <b>x</b> | {hostile}"')
     page.write_text(text, encoding="utf-8")
     (history / "docs/program/society/x`` [a](http:evil.example) @org <b>x<b> ``.md").write_text(text)
+    edit(
+        history / "data/evaluations.yml",
+        ("assessor: Tim Evaluasi Nasional", f'assessor: "{hostile}"'),
+        ("text: Susun rencana aksi pengurangan emisi kendaraan dinas", f'text: "{hostile}"'),
+    )
+    edit(
+        history / "docs/program/society/ruang-belajar.md", ("name: Angka putus sekolah", f'name: "{hostile}"')
+    )
     git(history, "add", "-A")
     git(history, "commit", "-q", "-m", "Judul berbahaya")
     out = io.StringIO()
     assert main(["diff", "--root", str(history), "HEAD~1", "HEAD"], out=out) == 0
     comment = out.getvalue()
     assert "### Isian yang berubah" in comment and "### Masalah validasi baru" in comment
+    assert (
+        "- Evaluasi 2025 penilai: Tim Evaluasi Nasional → \\[klik\\](https:\u200b//evil.example)" in comment
+    )
+    assert "- Rekomendasi rek-2025-02: isi Susun rencana aksi" in comment
+    assert "  - realisasi 2025 «\\[klik\\](https:\u200b//evil.example)" in comment
     assert "| @\u200borg/team" in comment
     assert_inert(comment)
     for line in comment.splitlines():

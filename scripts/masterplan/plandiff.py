@@ -12,16 +12,17 @@ attributes from the revision); and every contributor string in the Markdown is i
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import subprocess
 import tempfile
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from . import fmt
-from .model import Masterplan, Program
+from .model import Evaluation, Masterplan, Program
 from .problems import Problem
 from .validate import Report, check
 
@@ -42,6 +43,15 @@ FIELDS = {
     "rpjmd": "RPJMD",
     "partners": "mitra",
     "indicators": "indikator",
+    "status_note": "keterangan status",
+}
+#: The national evaluation's five parts, as its reports name them.
+PARTS = {
+    "baseline": "baseline",
+    "output": "output",
+    "outcome": "outcome",
+    "impact": "impact",
+    "quick_win": "quick win",
 }
 
 _REGULAR_FILES = {"100644", "100755"}
@@ -174,11 +184,13 @@ class PlanDiff:
     changed: list[tuple[Program, list[tuple[str, str, str]]]]
     budget: dict[str, list[tuple[str, int, int]]]
     new_problems: list[Problem]
+    evaluations: list[str] = field(default_factory=list)
+    """Changes to data/evaluations.yml, each a sentence of plain text."""
 
     @property
     def empty(self) -> bool:
         return not (
-            self.added or self.removed or self.moved or self.changed or self.new_problems
+            self.added or self.removed or self.moved or self.changed or self.new_problems or self.evaluations
         ) and not any(self.budget.values())
 
 
@@ -192,6 +204,7 @@ def compare(base: Report, head: Report, *, base_name: str, head_name: str) -> Pl
             for key, label in FIELDS.items()
             if _comparable(getattr(old[id_], key)) != _comparable(getattr(new[id_], key))
         ]
+        rows += _delivery_rows(old[id_], new[id_])
         if rows:
             changed.append((new[id_], rows))
     seen = {(p.file, p.code, p.key, p.message) for p in base.problems}
@@ -204,6 +217,9 @@ def compare(base: Report, head: Report, *, base_name: str, head_name: str) -> Pl
         changed=changed,
         budget=_budget_deltas(base.plan, head.plan),
         new_problems=[p for p in head.problems if (p.file, p.code, p.key, p.message) not in seen],
+        evaluations=_evaluation_changes(
+            base.plan.evaluations if base.plan else [], head.plan.evaluations if head.plan else []
+        ),
     )
 
 
@@ -215,6 +231,10 @@ def _by_id(plan: Masterplan | None) -> dict[str, Program]:
 
 
 def _comparable(value: Any) -> Any:
+    # Actuals are reported year by year as rows of their own (see _delivery_rows), not
+    # as a change of the whole indicator list.
+    if isinstance(value, list) and value and hasattr(value[0], "actuals"):
+        value = [dataclasses.replace(i, actuals={}) for i in value]
     return repr(value)
 
 
@@ -224,13 +244,102 @@ def _shown(value: Any) -> str:
             return "; ".join(
                 f"{i.name} ({fmt.number(i.baseline)} → "
                 + ", ".join(f"{y}: {fmt.number(v)}" for y, v in sorted(i.targets.items()))
-                + f" {i.unit})"
+                + f" {i.unit}{', makin rendah makin baik' if i.better_down else ''})"
                 for i in value
             )
         if value and hasattr(value[0], "kind"):
             return ", ".join(f"{p.name} ({p.kind})" for p in value)
         return ", ".join(str(v) for v in value) or "—"
-    return str(value)
+    return str(value) if value != "" else "—"
+
+
+def _delivery_rows(old: Program, new: Program) -> list[tuple[str, str, str]]:
+    """What was reported: each actual by indicator and year, each spending by year and
+    source, as ``(label, before, after)`` with ``—`` for nothing."""
+    rows = []
+    before = {(i.name, y): (v, i.unit) for i in old.indicators for y, v in i.actuals.items()}
+    after = {(i.name, y): (v, i.unit) for i in new.indicators for y, v in i.actuals.items()}
+    # Indicators in the new page's order, then any only the old page had.
+    names = list(dict.fromkeys([i.name for i in new.indicators] + [i.name for i in old.indicators]))
+    for name, year in sorted(before.keys() | after.keys(), key=lambda k: (names.index(k[0]), k[1])):
+        if before.get((name, year)) != after.get((name, year)):
+            rows.append(
+                (
+                    f"realisasi {year} «{name}»",
+                    _measured(before.get((name, year))),
+                    _measured(after.get((name, year))),
+                )
+            )
+    spent_before, spent_after = _spent(old), _spent(new)
+    for year, source in sorted(spent_before.keys() | spent_after.keys()):
+        a, b = spent_before.get((year, source)), spent_after.get((year, source))
+        if a != b:
+            rows.append((f"realisasi anggaran {year} {source}", _money(a), _money(b)))
+    return rows
+
+
+def _spent(program: Program) -> dict[tuple[int, str], int]:
+    out: dict[tuple[int, str], int] = defaultdict(int)
+    for line in program.spending:
+        out[line.year, line.source] += line.amount
+    return dict(out)
+
+
+def _measured(value: tuple[float, str] | None) -> str:
+    return "—" if value is None else f"{fmt.number(value[0])} {value[1]}"
+
+
+def _money(amount: int | None) -> str:
+    return "—" if amount is None else fmt.rupiah(amount)
+
+
+def _evaluation_changes(base: list[Evaluation], head: list[Evaluation]) -> list[str]:
+    """Evaluation results added, removed or changed (by year), then recommendations
+    (by key, wherever they are in the file), as sentences of plain text."""
+    out = []
+    old, new = {e.year: e for e in base}, {e.year: e for e in head}
+    for year in sorted(old.keys() | new.keys()):
+        a, b = old.get(year), new.get(year)
+        if a is None and b is not None:
+            out.append(f"Evaluasi {year} ditambahkan (indeks {fmt.number(b.index)})")
+        elif b is None and a is not None:
+            out.append(f"Evaluasi {year} dihapus (indeks {fmt.number(a.index)})")
+        elif a is not None and b is not None:
+            pairs = [
+                ("tanggal", fmt.date(a.date), fmt.date(b.date)),
+                ("penilai", a.assessor, b.assessor),
+                ("indeks", _score(a.index), _score(b.index)),
+            ]
+            pairs += [
+                (f"bagian {label}", _score(getattr(a.parts, key)), _score(getattr(b.parts, key)))
+                for key, label in PARTS.items()
+            ]
+            pairs += [
+                (f"dimensi {key}", _score(a.dimensions.get(key)), _score(b.dimensions.get(key)))
+                for key in sorted(a.dimensions.keys() | b.dimensions.keys())
+            ]
+            out += [f"Evaluasi {year} {label}: {x} → {y}" for label, x, y in pairs if x != y]
+    old_recs = {r.key: r for e in base for r in e.recommendations}
+    new_recs = {r.key: r for e in head for r in e.recommendations}
+    for key in sorted(old_recs.keys() | new_recs.keys()):
+        a_rec, b_rec = old_recs.get(key), new_recs.get(key)
+        if a_rec is None and b_rec is not None:
+            answering = ", ".join(b_rec.programs) or "belum ada"
+            out.append(f"Rekomendasi {key} ditambahkan: «{b_rec.text}» (program penjawab: {answering})")
+        elif b_rec is None and a_rec is not None:
+            out.append(f"Rekomendasi {key} dihapus: «{a_rec.text}»")
+        elif a_rec is not None and b_rec is not None:
+            pairs = [
+                ("isi", a_rec.text, b_rec.text),
+                ("dimensi", a_rec.dimension or "—", b_rec.dimension or "—"),
+                ("program penjawab", ", ".join(a_rec.programs) or "—", ", ".join(b_rec.programs) or "—"),
+            ]
+            out += [f"Rekomendasi {key}: {label} {x} → {y}" for label, x, y in pairs if x != y]
+    return out
+
+
+def _score(value: float | None) -> str:
+    return "—" if value is None else fmt.number(value)
 
 
 def _budget_deltas(base: Masterplan | None, head: Masterplan | None) -> dict[str, list[tuple[str, int, int]]]:
@@ -287,7 +396,7 @@ def render(diff: PlanDiff) -> str:
         out += ["### Isian yang berubah", ""]
         for program, rows in diff.changed:
             out.append(f"- {title(program)}")
-            out += [f"  - {label}: {_md(old)} → {_md(new)}" for label, old, new in rows]
+            out += [f"  - {_md(label)}: {_md(old)} → {_md(new)}" for label, old, new in rows]
         out.append("")
     if any(diff.budget.values()):
         out += ["### Perubahan anggaran indikatif", ""]
@@ -303,6 +412,10 @@ def render(diff: PlanDiff) -> str:
                     f"{sign}{fmt.rupiah(abs(delta))} |"
                 )
             out.append("")
+    if diff.evaluations:
+        out += ["### Evaluasi dan rekomendasi", ""]
+        out += [f"- {_md(sentence)}" for sentence in diff.evaluations]
+        out.append("")
     if diff.new_problems:
         out += ["### Masalah validasi baru", ""]
         out += [f"- {_code(p.where)} [{p.code}] {_message(p.message)}" for p in diff.new_problems]
