@@ -15,11 +15,14 @@ from pypdf import PdfReader
 
 from conftest import ROOT
 from masterplan import delivery, exports, fmt
-from masterplan.book import write_pdf
+from masterplan.aggregate import Figures
+from masterplan.book import book_html, write_pdf
 from masterplan.cli import main
 from masterplan.model import Masterplan
 from masterplan.render import Views
 from masterplan.validate import Report, check
+from masterplan.views.achievement import capaian
+from masterplan.views.budget import absorption_text
 
 #: Every table of the package, by file name without extension.
 TABLES = (
@@ -271,6 +274,110 @@ def test_text_that_a_spreadsheet_would_run_is_defused_in_the_csv(plan_repo: Path
     assert exports.csv_text("-5") == "'-5" and exports.csv_text("Rp5") == "Rp5"
 
 
+def cells(html: str, table_id: str) -> list[list[str]]:
+    """The text of each body row's cells (header cell included) of one table."""
+    match = re.search(rf'<table [^>]*id="{table_id}">.*?<tbody>(.*?)</tbody>', html, re.S)
+    assert match, table_id
+    return [
+        [re.sub(r"<[^>]+>", "", cell) for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row)]
+        for row in re.findall(r"<tr>(.*?)</tr>", match.group(1))
+    ]
+
+
+def test_print_edition_has_a_monitoring_chapter_that_agrees_with_the_model(plan_repo: Path) -> None:
+    report = check(plan_repo)
+    plan = report.plan
+    assert plan is not None and report.problems == []
+    html = book_html(report, Views(plan), "")
+    assert '<a class="mp-toc-link" href="#bab-pemantauan">Pemantauan dan evaluasi</a>' in html
+    chapter = html.split('<section class="mp-chapter mp-book-monitoring" aria-labelledby="bab-pemantauan">')[
+        1
+    ]
+    assert chapter.startswith('\n<h2 id="bab-pemantauan">9. Pemantauan dan evaluasi</h2>')
+    assert f"per <strong>{fmt.date(plan.as_of)}</strong>" in chapter
+    assert "<svg" not in chapter  # print: tables only
+    assert chapter.count("<table ") == chapter.count("<caption>")
+
+    # Every indicator, at its latest due year, as delivery computes it.
+    shown = []
+    for d in plan.dimensions:
+        programs = plan.programs_of(d.key)
+        if any(p.indicators for p in programs):
+            shown += cells(chapter, f"cetak-capaian-{d.key}")
+    expected = []
+    for p in sorted(plan.programs, key=lambda p: p.id):
+        for ind in p.indicators:
+            y = delivery.latest(ind, plan.as_of)
+            assert y is not None
+            expected.append(
+                [
+                    p.id,
+                    ind.name,
+                    str(y.year),
+                    fmt.number(y.target) if y.target is not None else "—",
+                    fmt.number(y.actual) if y.actual is not None else "—",
+                    capaian(y.achievement),
+                    delivery.STATES[y.state],
+                ]
+            )
+    assert [[row[0], row[1].split(" (")[0], *row[2:]] for row in shown] == expected
+    assert [
+        "SOC-01",
+        "Desa dengan ruang belajar digital",
+        "2025",
+        "10",
+        "6",
+        "60%",
+        "Di bawah target",
+    ] in expected
+    summary = {row[0]: row[1:] for row in cells(chapter, "cetak-capaian-ringkas")}
+    whole = delivery.tally(plan.programs, plan.as_of)
+    assert sum(int(counts[-1]) for counts in summary.values()) == len(whole.items) == 3
+    assert summary["Smart Society"] == ["0", "1", "1", "0", "2"]
+
+    # Planned (started years) against spent per dimension, as on the budget page.
+    f = Figures(plan)
+    ps = f.planned_spent(f.budget_dimension_year(), f.spending_dimension_year())
+    rows_ = cells(chapter, "cetak-realisasi-dimensi")
+    assert [row[0] for row in rows_] == [d.name_en for d in plan.dimensions]
+    for d, row in zip(plan.dimensions, rows_, strict=True):
+        planned, spent = ps.planned[d.key], ps.spent[d.key]
+        assert row[1:] == [
+            fmt.rupiah(planned) if planned else "–",
+            fmt.rupiah(spent) if spent else "–",
+            absorption_text(ps.absorption(d.key)),
+        ]
+    assert ps.total_spent == sum(p.total_spending for p in plan.programs)
+    assert f"<strong>{fmt.rupiah(ps.total_spent)}</strong>" in chapter
+    assert ["Smart Society", "Rp800.000.000", "Rp220.000.000", "27,5%"] in rows_
+
+    # The latest evaluation: index, five parts, dimensions, recommendations.
+    latest = plan.evaluations[-1]
+    assert f"indeks <strong>{fmt.number(latest.index)}</strong> dari 4" in chapter
+    assert [row[1] for row in cells(chapter, "cetak-evaluasi-bagian")] == [
+        fmt.number(v) for v in (2.8, 2.4, 2.1, 1.9, 3.1)
+    ]
+    assert {row[0]: row[1] for row in cells(chapter, "cetak-evaluasi-dimensi")} == {
+        d.name_en: fmt.number(latest.dimensions[d.key]) for d in plan.dimensions
+    }
+    recommendations = cells(chapter, "cetak-rekomendasi")
+    assert [row[0] for row in recommendations] == [r.key for r in latest.recommendations]
+    assert recommendations[0][3] == "SOC-01 Ruang Belajar Digital Desa (Tertunda)"
+    assert recommendations[1][3] == "Belum ada program yang menjawab."
+
+
+def test_monitoring_chapter_without_evaluations_or_indicators_says_so(plan_repo: Path) -> None:
+    (plan_repo / "data/evaluations.yml").unlink()
+    report = check(plan_repo)
+    assert report.plan is not None and report.problems == []
+    for p in report.plan.programs:
+        p.indicators = []
+    chapter = book_html(report, Views(report.plan), "").split('id="bab-pemantauan"')[1]
+    assert "Belum ada program dengan indikator kinerja." in chapter
+    assert "Belum ada hasil evaluasi yang tercatat." in chapter
+    assert 'id="cetak-rekomendasi"' not in chapter
+
+
 def text_of(reader: PdfReader) -> str:
     return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages))
 
@@ -282,7 +389,7 @@ def test_pdf_holds_every_programme_with_version_on_every_page(sample: Report, tm
     pages = write_pdf(sample, Views(plan), ROOT, out)
     reader = PdfReader(str(out))
     assert len(reader.pages) == pages
-    # A cover, a contents page, eight chapters, and at most four programmes a page.
+    # A cover, a contents page, nine chapters, and at most four programmes a page.
     assert len(plan.programs) // 4 + 10 <= pages <= len(plan.programs) * 3
     text = text_of(reader)
     for program in plan.programs:
@@ -292,3 +399,4 @@ def test_pdf_holds_every_programme_with_version_on_every_page(sample: Report, tm
         assert re.search(r"Versi \S+, \d+ \w+ \d{4}", footer), number
         assert f"Halaman {number} dari {pages}" in footer
     assert "Daftar isi" in text and "Ringkasan anggaran" in text
+    assert "9. Pemantauan dan evaluasi" in text and "Rekomendasi evaluasi" in text

@@ -9,18 +9,24 @@ from __future__ import annotations
 
 import datetime
 import subprocess
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 from markupsafe import Markup
 
-from . import fmt
+from . import delivery, fmt
+from .delivery import Tally
+from .model import Dimension
 from .render import Views, program_order
 from .safehtml import render
 from .validate import Report
+from .views.achievement import capaian
+from .views.budget import absorption_text
+from .views.evaluation import PARTS, score
 
 
 def book_html(report: Report, views: Views, base: str) -> str:
-    """The book body: table of contents, then the eight chapters."""
+    """The book body: table of contents, then the nine chapters."""
     plan = views.plan
     groups = []
     for d in plan.dimensions:
@@ -51,6 +57,58 @@ def book_html(report: Report, views: Views, base: str) -> str:
         sources=f.budget_source_year(),
         dimension_names=views.names["dimension"],
         sum_table=views.sum_table,
+        monitoring=Markup(monitoring_html(views, base)),
+    )
+
+
+@dataclass(frozen=True)
+class DimensionTally:
+    """A dimension's indicators with their state at the reference date, in programme order."""
+
+    dimension: Dimension
+    tally: Tally
+
+
+def monitoring_html(views: Views, base: str) -> str:
+    """The chapter "Pemantauan dan evaluasi": what was delivered by the reference date.
+
+    Print-friendly: tables with captions and no charts; every figure comes from the same
+    functions as the achievement, budget and evaluation pages."""
+    plan, f = views.plan, views.figures
+    as_of = plan.as_of
+    tallies = [
+        DimensionTally(d, delivery.tally(sorted(plan.programs_of(d.key), key=program_order), as_of))
+        for d in plan.dimensions
+    ]
+    latest = plan.evaluations[-1] if plan.evaluations else None
+    known = {d.key: d.name_en for d in plan.dimensions}
+    return views.render_template(
+        "book_monitoring.html",
+        base,
+        as_of=as_of,
+        STATES=delivery.STATES,
+        tallies=tallies,
+        whole=delivery.tally(plan.programs, as_of),
+        capaian=capaian,
+        started=f.started_years,
+        by_year=f.planned_spent_by_year(),
+        by_dimension=f.planned_spent(f.budget_dimension_year(), f.spending_dimension_year()),
+        dimension_names=known,
+        absorption_text=absorption_text,
+        evaluations=plan.evaluations,
+        latest=latest,
+        parts=[(PARTS[p.name], getattr(latest.parts, p.name)) for p in fields(latest.parts)]
+        if latest
+        else [],
+        # Plan order; a key the plan does not know (the validator reports it) goes last.
+        dimension_scores=(
+            [(known[k], latest.dimensions[k]) for k in known if k in latest.dimensions]
+            + [(k, v) for k, v in latest.dimensions.items() if k not in known]
+            if latest
+            else []
+        ),
+        answered=views.answered(latest) if latest else [],
+        score=score,
     )
 
 
