@@ -367,7 +367,8 @@ TABLES = (
         "Rekomendasi evaluasi nasional dan program yang menjawabnya",
         (
             Field("tahun", "integer", "Tahun yang dievaluasi (lihat evaluations.csv)", REQUIRED),
-            Field("kunci", "string", "Kunci rekomendasi", REQUIRED),
+            # The validator refuses a key used twice in data/evaluations.yml (duplicate-key).
+            Field("kunci", "string", "Kunci rekomendasi, unik", {**REQUIRED, "unique": True}),
             Field("rekomendasi", "string", "Isi rekomendasi", REQUIRED),
             Field("dimensi", "string", "Kunci dimensi yang dituju; kosong bila tidak ada"),
             Field("program", "string", "Kode program yang menjawab, dipisah titik koma"),
