@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import secrets
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -27,6 +28,9 @@ PROGRAM_SKELETON = (
 PROGRAM_SLOTS = ("facts", "budget", "indicators", "history")
 #: Only a full hash is a commit we link to: anything else came from somewhere else.
 COMMIT = re.compile(r"^[0-9a-f]{40}$")
+#: Stands in for the relative path to the site root while panels are cached; secret, so
+#: no contributor value can spell it (and it only ever becomes a run of ``../``).
+_BASE = f"mp-base-{secrets.token_hex(8)}/"
 
 
 def program_skeleton() -> str:
@@ -110,7 +114,21 @@ class ProgramViews(ViewBase):
         return {p.path: i for i, p in enumerate(self.plan.programs, start=1)}
 
     def program_fragments(self, program: Program, base: str) -> dict[str, str]:
-        """The HTML generated from a programme's front matter, by :data:`PROGRAM_SKELETON` slot."""
+        """The HTML generated from a programme's front matter, by :data:`PROGRAM_SKELETON` slot.
+
+        Each programme's panels are rendered once per build, with a secret stand-in for
+        ``base``, and reused by its page and by the print edition (which has another
+        base): rendering them twice cost a 1,000-programme build 0.7 s."""
+        raw = self._fragment_cache.get(program.path)
+        if raw is None:
+            raw = self._fragment_cache[program.path] = self._render_fragments(program, _BASE)
+        return {name: html.replace(_BASE, base) for name, html in raw.items()}
+
+    @cached_property
+    def _fragment_cache(self) -> dict[str, dict[str, str]]:
+        return {}
+
+    def _render_fragments(self, program: Program, base: str) -> dict[str, str]:
         dimension = self.plan.dimension(program.dimension)
         assert dimension is not None  # the loader only keeps programmes in known folders
         as_of = self.plan.as_of
