@@ -190,6 +190,8 @@ PAGES = [
     "peta-jalan/",
     "anggaran/",
     "progres/",
+    "capaian/",
+    "evaluasi/",
     "rpjmd/",
     "quick-win/",
     "unduh/",
@@ -216,6 +218,8 @@ AXE_PAGES = [
     "cetak/",
     "anggaran/",
     "progres/",
+    "capaian/",
+    "evaluasi/",
     "peta-jalan/",
     "rpjmd/",
 ]

@@ -26,7 +26,7 @@ def break_plan(repo: Path) -> None:
 def test_clean_plan_exits_0_with_summary(plan_repo: Path) -> None:
     code, out = run("validate", "--root", str(plan_repo))
     assert code == 0
-    assert out == "Rencana induk valid: 12 berkas diperiksa, 2 program, 6 dimensi, 5 OPD.\n"
+    assert out == "Rencana induk valid: 14 berkas diperiksa, 3 program, 6 dimensi, 5 OPD.\n"
 
 
 def test_problems_exit_1_with_file_line_key_code_and_fix(plan_repo: Path) -> None:
@@ -41,7 +41,7 @@ def test_problems_exit_1_with_file_line_key_code_and_fix(plan_repo: Path) -> Non
         "harus angka 0 sampai 100.\n"
         "  Perbaikan: Isi angka 0 sampai 100.\n"
         "\n"
-        "2 masalah di 1 berkas (12 berkas diperiksa).\n"
+        "2 masalah di 1 berkas (14 berkas diperiksa).\n"
     )
 
 
@@ -72,7 +72,7 @@ def test_annotations_are_automatic_under_github_actions(
 def test_root_is_found_from_a_subfolder(plan_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (plan_repo / "mkdocs.yml").write_text("site_name: x\n", encoding="utf-8")
     monkeypatch.chdir(plan_repo / "docs/program/living")
-    assert run("validate") == (0, "Rencana induk valid: 12 berkas diperiksa, 2 program, 6 dimensi, 5 OPD.\n")
+    assert run("validate") == (0, "Rencana induk valid: 14 berkas diperiksa, 3 program, 6 dimensi, 5 OPD.\n")
 
 
 def test_usage_errors_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
