@@ -228,7 +228,10 @@ def test_renderers_escape_any_text(fixture_views: Views, title: str, name: str) 
     original = (program.title, program.partners[0].name)
     program.title, program.partners[0].name = title, name
     try:
-        html = fixture_views.program_page(program, "") + fixture_views.catalogue("")
+        # A fresh Views per example: a build renders each programme's panels once and
+        # keeps them, and here the programme changes between examples.
+        views = Views(fixture_views.plan)
+        html = views.program_page(program, "") + views.catalogue("")
     finally:
         program.title, program.partners[0].name = original
     for text in (title, name):
