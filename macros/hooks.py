@@ -17,9 +17,15 @@ from mkdocs.structure.files import File
 from mkdocs.structure.toc import get_toc
 
 from masterplan.files import publishable
+from masterplan.render import TEMPLATES
 from masterplan.site import SITE_KEY, Site, is_contributor_page
 
 log = logging.getLogger("mkdocs.plugins.masterplan")
+
+#: Material's search dialog has no accessible name (axe `aria-dialog-name`, Lighthouse).
+#: Its markup is the theme's, so the edge names it in each finished page.
+SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
+NAMED_SEARCH_DIALOG = SEARCH_DIALOG[:-1] + ' aria-label="Cari di rencana induk">'
 
 
 def on_config(config: Any) -> Any:
@@ -102,7 +108,16 @@ def on_page_content(html: str, page: Any, config: Any, **_: Any) -> str:
 def on_post_page(output: str, page: Any, config: Any) -> str:
     """Fill the slots of generated HTML, after Markdown and search have seen the page."""
     site: Site = config[SITE_KEY]
-    return site.page_html(_src(page, config), output, page.url)
+    return site.page_html(_src(page, config), output, page.url).replace(SEARCH_DIALOG, NAMED_SEARCH_DIALOG, 1)
+
+
+def on_serve(server: Any, config: Any, builder: Any) -> Any:
+    """`mkdocs serve` watches docs/ only; the plan also lives in data/ and its pages are
+    made from the engine's templates, so a change to either rebuilds the site too."""
+    for folder in (_root(config) / "data", TEMPLATES):
+        if folder.is_dir():
+            server.watch(str(folder))
+    return server
 
 
 def _src(page: Any, config: Any) -> str:

@@ -248,3 +248,36 @@ def test_the_site_builds_with_a_relative_config_path(site_repo: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "LIV-01" in read(site_repo / "site", "program/living/alat-bantu")
+
+
+def test_the_search_dialog_has_an_accessible_name(sample: tuple[Path, Masterplan]) -> None:
+    site, _ = sample
+    for url in ("", "program", "capaian"):
+        page = read(site, url)
+        assert page.count('role="dialog"') == 1
+        assert 'role="dialog" aria-label="Cari di rencana induk"' in page, url
+
+
+def test_serve_rebuilds_on_changes_to_data_and_templates(site_repo: Path) -> None:
+    import importlib.util
+
+    from masterplan.render import TEMPLATES
+
+    spec = importlib.util.spec_from_file_location("edge_hooks", ROOT / "macros" / "hooks.py")
+    assert spec is not None and spec.loader is not None
+    hooks = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hooks)
+
+    class Server:
+        def __init__(self) -> None:
+            self.watched: list[str] = []
+
+        def watch(self, path: str) -> None:
+            self.watched.append(path)
+
+    class Config:
+        config_file_path = str(site_repo / "mkdocs.yml")
+
+    server = Server()
+    assert hooks.on_serve(server, Config(), None) is server
+    assert server.watched == [str(site_repo / "data"), str(TEMPLATES)]
