@@ -32,6 +32,13 @@ def plan_repo(tmp_path: Path) -> Path:
     return repo
 
 
+def loaded(repo: Path) -> Masterplan:
+    """The plan under ``repo``, which must load without a problem."""
+    result = load_plan(repo)
+    assert result.plan is not None and not result.problems, result.problems
+    return result.plan
+
+
 def add_site_files(repo: Path) -> Path:
     """Put the project's mkdocs.yml, edge and own pages beside a plan so it builds."""
     copy_site_files(ROOT, repo)

@@ -11,10 +11,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from conftest import build_site
+from conftest import build_site, loaded
 from masterplan import delivery, fmt
-from masterplan.loader import load_plan
-from masterplan.model import Masterplan
 from masterplan.render import Views, page_url
 from masterplan.schemas import json_schemas
 from masterplan.source import read_yaml
@@ -22,12 +20,6 @@ from masterplan.views.achievement import capaian
 
 #: The order of the state columns: worst first, as delivery.STATES lists them.
 STATE_ORDER: list[delivery.State] = ["not-reported", "behind", "on-track", "not-due"]
-
-
-def loaded(repo: Path) -> Masterplan:
-    result = load_plan(repo)
-    assert result.plan is not None and not result.problems, result.problems
-    return result.plan
 
 
 @pytest.fixture

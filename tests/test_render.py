@@ -12,17 +12,11 @@ from typing import Any
 import markdown
 import pytest
 
+from conftest import loaded
 from masterplan import delivery, fmt
 from masterplan.history import FieldChange, Revision
-from masterplan.loader import load_plan
-from masterplan.model import Masterplan, SpendingLine
+from masterplan.model import SpendingLine
 from masterplan.render import Views, md_text, page_url
-
-
-def loaded(repo: Path) -> Masterplan:
-    result = load_plan(repo)
-    assert result.plan is not None and not result.problems
-    return result.plan
 
 
 def test_program_page_golden(plan_repo: Path, golden) -> None:  # type: ignore[no-untyped-def]

@@ -9,19 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, loaded
 from masterplan import fmt
 from masterplan.aggregate import Figures
 from masterplan.history import Revision
-from masterplan.loader import load_plan
 from masterplan.model import Masterplan
 from masterplan.render import Views
-
-
-def loaded(repo: Path) -> Masterplan:
-    result = load_plan(repo)
-    assert result.plan is not None and not result.problems
-    return result.plan
 
 
 @pytest.fixture
