@@ -146,14 +146,10 @@ class Attention:
     delayed: bool
     stale_since: datetime.date | None
     """Its last change, when that is more than ``stale_after_days`` before ``as_of``."""
+    stale_days: int | None
+    """Days from ``stale_since`` to the reference date."""
     missing: list[tuple[Indicator, int]]
     """Indicators without an actual for a year that has passed."""
-
-    @property
-    def stale_days(self) -> int | None:
-        return None if self.stale_since is None else self._as_of_days
-
-    _as_of_days: int = 0
 
 
 def attention(
@@ -176,8 +172,9 @@ def attention(
             if y.state == "not-reported"
         ]
         if p.status == "delayed" or stale or missing:
-            days = (as_of - last).days if stale and last is not None else 0
-            out.append(Attention(p, p.status == "delayed", last if stale else None, missing, days))
+            since = last if stale else None
+            days = (as_of - since).days if since is not None else None
+            out.append(Attention(p, p.status == "delayed", since, days, missing))
     return out
 
 
