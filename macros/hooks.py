@@ -16,6 +16,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 from mkdocs.structure.toc import get_toc
 
+from masterplan import cms
 from masterplan.files import publishable
 from masterplan.render import TEMPLATES
 from masterplan.site import SITE_KEY, Site, is_contributor_page
@@ -157,9 +158,22 @@ def _sandbox(macros: Any) -> None:
 
 
 def on_post_build(config: Any) -> None:
-    """Publish the open data (CSV, JSON, datapackage.json) under /data/ of the site."""
+    """Publish the open data (CSV, JSON, datapackage.json) under /data/ of the site, and
+    the web form under /admin/."""
     site: Site = config[SITE_KEY]
     out = Path(config.site_dir) / "data"
     out.mkdir(parents=True, exist_ok=True)
     for name, data in site.exports.items():
         (out / name).write_bytes(data)
+    try:
+        cms.write(
+            site.plan,
+            Path(config.site_dir),
+            root=_root(config),
+            repository=config.extra.get("repository", ""),
+            site_url=config.site_url or "",
+            extra_css=tuple(str(css) for css in config.extra_css),
+        )
+    except cms.Unavailable as err:
+        # The public site does not need the form; say what is missing, once.
+        log.info(f"Formulir /admin/ tidak dibuat: {err}")

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import yaml
 
-from . import codeowners
+from . import codeowners, layout
 from .loader import OPD_FILE, PROGRAM_DIR
 from .model import DIMENSION_KEYS, SLUG, Masterplan, Opd, Program
 from .problems import Problem, choice_hint
@@ -183,8 +183,7 @@ def new_program(root: Path, request: NewProgram) -> Path:
         "status": "planned",
         "progress": 0,
     }
-    meta = yaml.safe_dump(front, allow_unicode=True, sort_keys=False, width=1000, default_flow_style=None)
-    text = "---\n" + meta + "---\n" + BODY
+    text = layout.page(front, BODY)
     path = root / PROGRAM_DIR / request.dimension / f"{slugify(request.title)}.md"
     refused = _program_problems(plan, path.relative_to(root).as_posix(), request.dimension, text)
     if refused:

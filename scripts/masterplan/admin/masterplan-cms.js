@@ -1,0 +1,202 @@
+// Decap CMS, set up for the masterplan: the Indonesian interface, the formats that read
+// and write programme pages and data files exactly as `masterplan new program` does
+// (layout.js, layout.json), and a preview laid out like the programme page.
+import { parse } from "./yaml/index.js";
+import { YearMap, dump, dumpList } from "./layout.js";
+
+const CMS = window.CMS;
+const LAYOUT = await (await fetch("layout.json")).json();
+const YEARS = new Set(LAYOUT.years);
+
+// --- Reading -----------------------------------------------------------------------------
+
+// The fence rule of the engine's reader (python-frontmatter's FM_BOUNDARY).
+const FENCE = /^-{3,}\s*$/gm;
+
+function splitPage(text) {
+  FENCE.lastIndex = 0;
+  const first = FENCE.exec(text);
+  if (!first || first.index !== 0) return { front: "", body: text };
+  const closing = FENCE.exec(text);
+  if (!closing) return { front: "", body: text };
+  let end = closing.index + closing[0].length;
+  if (text[end] === "\n") end += 1;
+  return { front: text.slice(first[0].length, closing.index), body: text.slice(end) };
+}
+
+// YAML as PyYAML reads it (1.1: `yes` is a boolean, as the validator sees it).
+function readYaml(text) {
+  return parse(text, { version: "1.1" }) ?? {};
+}
+
+// Year mappings become rows the form can edit: {2025: 10} -> [{year: 2025, value: 10}].
+function toForm(value) {
+  if (Array.isArray(value)) return value.map(toForm);
+  if (value === null || typeof value !== "object") return value;
+  const out = {};
+  for (const [k, v] of Object.entries(value)) {
+    out[k] =
+      YEARS.has(k) && v && typeof v === "object" && !Array.isArray(v)
+        ? Object.entries(v).map(([year, n]) => ({ year: Number(year), value: n }))
+        : toForm(v);
+  }
+  return out;
+}
+
+// --- Writing -----------------------------------------------------------------------------
+
+function fromForm(value) {
+  if (Array.isArray(value)) return value.map(fromForm);
+  if (value === null || typeof value !== "object") return value;
+  const out = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (v === undefined) continue;
+    out[k] = YEARS.has(k) && Array.isArray(v) ? new YearMap(v.map((row) => [row.year ?? null, row.value ?? null])) : fromForm(v);
+  }
+  return out;
+}
+
+// A key the scaffolder always writes gets its schema default when the form left it out
+// (an untouched multi-select is absent, not an empty list).
+function withDefaults(record, layout) {
+  const out = { ...record };
+  for (const key of layout) {
+    if (key.always && "default" in key && (out[key.name] === undefined || out[key.name] === null)) {
+      out[key.name] = key.default;
+    }
+    if (key.items && Array.isArray(out[key.name])) {
+      out[key.name] = out[key.name].map((item) => (item && typeof item === "object" ? withDefaults(item, key.items) : item));
+    }
+  }
+  return out;
+}
+
+function programFile(data) {
+  const { body = "", ...front } = data;
+  const record = withDefaults(fromForm(front), LAYOUT.program);
+  const text = body && !body.endsWith("\n") ? body + "\n" : body;
+  return "---\n" + dump(record, LAYOUT.program) + "---\n" + text;
+}
+
+function leadingComments(text) {
+  const lines = text.split("\n");
+  let n = 0;
+  while (n < lines.length && lines[n].startsWith("#")) n += 1;
+  return n ? lines.slice(0, n).join("\n") + "\n" : "";
+}
+
+function listFormat(layout) {
+  return {
+    fromFile(content) {
+      const text = content.replace(/^\ufeff/, "").replace(/\r\n/g, "\n");
+      return { header: leadingComments(text), items: toForm(readYaml(text) || []) };
+    },
+    toFile(data) {
+      const items = (data.items || []).map((item) => withDefaults(fromForm(item), layout));
+      return (data.header || "") + dumpList(items, layout);
+    },
+  };
+}
+
+CMS.registerCustomFormat("masterplan-program", "md", {
+  fromFile(content) {
+    const { front, body } = splitPage(content.replace(/^\ufeff/, "").replace(/\r\n/g, "\n"));
+    return { ...toForm(readYaml(front)), body };
+  },
+  toFile: programFile,
+});
+CMS.registerCustomFormat("masterplan-opd", "yml", listFormat(LAYOUT.opd));
+CMS.registerCustomFormat("masterplan-rpjmd", "yml", listFormat(LAYOUT.rpjmd));
+
+// --- Preview -----------------------------------------------------------------------------
+
+const h = window.h;
+const STATUS = LAYOUT.labels.status;
+const HORIZON = LAYOUT.labels.horizon;
+const rupiah = (n) => "Rp" + Number(n || 0).toLocaleString("id-ID");
+
+function rows(list) {
+  return list && list.toJS ? list.toJS() : list || [];
+}
+
+function ProgramPreview({ entry, widgetFor }) {
+  const d = entry.get("data");
+  const get = (k) => d.get(k);
+  const budget = rows(get("budget"));
+  const spending = rows(get("spending"));
+  const indicators = rows(get("indicators"));
+  const support = rows(get("support"));
+  return h(
+    "article",
+    { className: "md-typeset" },
+    h("h1", {}, `${get("id") || ""} ${get("title") || ""}`),
+    h(
+      "div",
+      { className: "mp-panel" },
+      h(
+        "p",
+        { className: "mp-badges" },
+        h("span", { className: "mp-badge mp-id" }, get("id")),
+        " ",
+        h("span", { className: `mp-badge mp-status mp-status--${get("status")}` }, STATUS[get("status")] || get("status")),
+        " ",
+        h("span", { className: "mp-badge mp-horizon" }, HORIZON[get("horizon")] || get("horizon")),
+      ),
+      h(
+        "dl",
+        { className: "mp-facts" },
+        h("dt", {}, "Elemen"),
+        h("dd", {}, get("element")),
+        h("dt", {}, "OPD pengampu"),
+        h("dd", {}, get("lead")),
+        h("dt", {}, "OPD pendukung"),
+        h("dd", {}, support.length ? support.join("; ") : "—"),
+        h("dt", {}, "Tahun pelaksanaan"),
+        h("dd", {}, `${get("start_year")}–${get("end_year")}`),
+        h("dt", {}, "Status dan progres"),
+        h("dd", {}, `${STATUS[get("status")] || ""}, ${get("progress") ?? 0}%`, get("status_note") ? ` — Keterangan: ${get("status_note")}` : ""),
+      ),
+    ),
+    h("h2", {}, "Anggaran dan realisasi"),
+    h(
+      "table",
+      {},
+      h("thead", {}, h("tr", {}, h("th", {}, "Tahun"), h("th", {}, "Sumber"), h("th", {}, "Rencana"), h("th", {}, "Realisasi"))),
+      h(
+        "tbody",
+        {},
+        ...budget.map((b) => {
+          const spent = spending.filter((s) => s.year === b.year && s.source === b.source);
+          return h(
+            "tr",
+            {},
+            h("td", {}, b.year),
+            h("td", {}, b.source),
+            h("td", {}, rupiah(b.amount)),
+            h("td", {}, spent.length ? rupiah(spent.reduce((t, s) => t + (s.amount || 0), 0)) : "—"),
+          );
+        }),
+      ),
+    ),
+    h("h2", {}, "Indikator kinerja"),
+    h(
+      "ul",
+      {},
+      ...indicators.map((i) =>
+        h(
+          "li",
+          {},
+          h("strong", {}, i.name || ""),
+          ` (${i.unit || ""}), nilai awal ${i.baseline ?? "—"}; target `,
+          (i.targets || []).map((t) => `${t.year}: ${t.value}`).join(", ") || "—",
+        ),
+      ),
+    ),
+    widgetFor("body"),
+  );
+}
+
+CMS.registerLocale("id", window.MASTERPLAN_LOCALE_ID);
+for (const href of LAYOUT.styles) CMS.registerPreviewStyle(href);
+for (const collection of LAYOUT.collections) CMS.registerPreviewTemplate(collection, ProgramPreview);
+CMS.init();
