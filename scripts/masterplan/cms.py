@@ -147,13 +147,21 @@ def _widget(f: dataclasses.Field[Any], tp: Any, plan: Masterplan, refs: dict[str
         return {"widget": "select", "options": refs[f.name], "multiple": origin is list}
     if origin is Literal:
         labels = CHOICE_LABELS.get(f.name, {})
-        return {"widget": "select", "options": [{"label": labels.get(v, v), "value": v} for v in get_args(tp)]}
+        return {
+            "widget": "select",
+            "options": [{"label": labels.get(v, v), "value": v} for v in get_args(tp)],
+        }
     if origin is list:
         (item,) = get_args(tp)
         if dataclasses.is_dataclass(item):
             sub = fields(typing.cast(type, item), plan, refs=refs)
-            summary = " · ".join("{{fields.%s}}" % s["name"] for s in sub[:3])
-            return {"widget": "list", "fields": sub, "summary": summary}
+            summary = " · ".join("{{fields." + s["name"] + "}}" for s in sub[:3])
+            # An explicit empty default: without it Decap starts a list whose items have
+            # defaults (an indicator's direction) with one blank item.
+            # Short records (a budget line) open with their fields shown; an indicator,
+            # which holds lists of its own, opens folded to its summary.
+            flat = not any(s["widget"] == "list" for s in sub)
+            return {"widget": "list", "fields": sub, "summary": summary, "default": [], "collapsed": not flat}
         return {"widget": "list", "field": {"label": LABELS[f.name], "name": f.name, "widget": "string"}}
     if origin is dict:
         # A year mapping (targets: {2025: 10}) is a list of year/value rows in the form;
@@ -162,11 +170,24 @@ def _widget(f: dataclasses.Field[Any], tp: Any, plan: Masterplan, refs: dict[str
         return {
             "widget": "list",
             "summary": "{{fields.year}}: {{fields.value}}",
+            "default": [],
+            "collapsed": False,
             "fields": [
-                {"label": LABELS["year"], "name": "year", "widget": "number", "value_type": "int",
-                 "min": period.start, "max": period.end},
-                {"label": LABELS["value"], "name": "value", "widget": "number", "value_type": "float",
-                 "step": 0.01},
+                {
+                    "label": LABELS["year"],
+                    "name": "year",
+                    "widget": "number",
+                    "value_type": "int",
+                    "min": period.start,
+                    "max": period.end,
+                },
+                {
+                    "label": LABELS["value"],
+                    "name": "value",
+                    "widget": "number",
+                    "value_type": "float",
+                    "step": 0.01,
+                },
             ],
         }
     if tp is int:
@@ -180,7 +201,12 @@ def _widget(f: dataclasses.Field[Any], tp: Any, plan: Masterplan, refs: dict[str
     if tp is bool:
         return {"widget": "boolean"}
     if tp is datetime.date:
-        return {"widget": "datetime", "date_format": "YYYY-MM-DD", "time_format": False, "format": "YYYY-MM-DD"}
+        return {
+            "widget": "datetime",
+            "date_format": "YYYY-MM-DD",
+            "time_format": False,
+            "format": "YYYY-MM-DD",
+        }
     widget: dict[str, Any] = {"widget": "text" if f.name == "status_note" else "string"}
     if meta.get("pattern"):
         widget["pattern"] = _pattern(meta["pattern"])
@@ -252,7 +278,12 @@ def _data_collection(plan: Masterplan, path: str, label: str, cls: type, item: s
                 "file": path,
                 "fields": [
                     # The file's opening comment, kept as it was.
-                    {"label": "Keterangan di awal berkas", "name": "header", "widget": "hidden", "required": False},
+                    {
+                        "label": "Keterangan di awal berkas",
+                        "name": "header",
+                        "widget": "hidden",
+                        "required": False,
+                    },
                     {
                         "label": label,
                         "name": "items",
@@ -354,8 +385,12 @@ def write(
     shutil.copytree(yaml_lib, admin / "yaml")
     for name in ("index.html", "masterplan-cms.js", "layout.js", "locale-id.js", "preview.css"):
         shutil.copyfile(ASSETS / name, admin / name)
-    text = yaml.safe_dump(config(plan, repository=repository, site_url=site_url), allow_unicode=True, sort_keys=False)
-    (admin / "config.yml").write_text("# Dibuat dari model oleh masterplan.cms; jangan disunting.\n" + text, "utf-8")
+    text = yaml.safe_dump(
+        config(plan, repository=repository, site_url=site_url), allow_unicode=True, sort_keys=False
+    )
+    (admin / "config.yml").write_text(
+        "# Dibuat dari model oleh masterplan.cms; jangan disunting.\n" + text, "utf-8"
+    )
     # The preview wears the site's own style sheets (Material's names carry a hash).
     styles = sorted(f"../{p.relative_to(out).as_posix()}" for p in out.glob("assets/stylesheets/*.css"))
     styles += [f"../{css}" for css in extra_css] + ["preview.css"]
