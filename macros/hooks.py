@@ -165,6 +165,9 @@ def on_post_build(config: Any) -> None:
     out.mkdir(parents=True, exist_ok=True)
     for name, data in site.exports.items():
         (out / name).write_bytes(data)
+    auth, bad = cms.auth_settings(config.extra.get("cms"))
+    for message in bad:
+        log.warning(f"mkdocs.yml: {message} Lihat Panduan kontributor, bagian formulir web.")
     try:
         cms.write(
             site.plan,
@@ -173,6 +176,7 @@ def on_post_build(config: Any) -> None:
             repository=config.extra.get("repository", ""),
             site_url=config.site_url or "",
             extra_css=tuple(str(css) for css in config.extra_css),
+            auth=auth,
         )
     except cms.Unavailable as err:
         # The public site does not need the form; say what is missing, once.

@@ -99,6 +99,29 @@ def test_config_has_every_schema_field_with_its_rules(plan_repo: Path) -> None:
     assert opd["file"] == "data/opd.yml"
 
 
+def test_sign_in_settings_come_from_mkdocs_yml_and_bad_ones_are_named(plan_repo: Path) -> None:
+    good, bad = cms.auth_settings(
+        {"base_url": "https://oauth.wonosobokab.go.id", "auth_endpoint": "auth", "auth_scope": "repo"}
+    )
+    backend = cms.config(loaded(plan_repo), auth=good)["backend"]
+    assert (backend["base_url"], backend["auth_endpoint"], backend["auth_scope"]) == (
+        "https://oauth.wonosobokab.go.id",
+        "auth",
+        "repo",
+    )
+    assert bad == []
+    # Without settings the form asks GitHub for the least it needs on a public repository.
+    assert cms.config(loaded(plan_repo))["backend"]["auth_scope"] == "public_repo"
+    _, bad = cms.auth_settings(
+        {"base_url": "http://evil.example\nx", "client_secret": "s", "auth_scope": "admin"}
+    )
+    assert bad == [
+        "extra.cms.base_url tidak sah: 'http://evil.example\\nx'.",
+        "extra.cms.client_secret tidak dikenal (yang dikenal: base_url, auth_endpoint, auth_scope).",
+        "extra.cms.auth_scope tidak sah: 'admin'.",
+    ]
+
+
 def test_new_programme_id_is_the_next_free_one(plan_repo: Path) -> None:
     config = cms.config(loaded(plan_repo))
     ids = {
@@ -264,6 +287,9 @@ def cms_repo(plan_repo: Path, tmp_path: Path) -> Iterator[tuple[Path, Path, int]
     cmd = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(repo / "mkdocs.yml"), "-d", str(site)]
     built = subprocess.run(cmd, capture_output=True, text=True, cwd=repo, check=False)
     assert built.returncode == 0, built.stderr
+    # Public pages never load the form's scripts.
+    public = [p for p in site.rglob("*.html") if "admin" not in p.relative_to(site).parts]
+    assert public and not [p for p in public if "decap" in p.read_text("utf-8").lower()]
     port = _free_port()
     # The published config points the local backend at decap-server's usual port; this
     # test runs it on a free one.

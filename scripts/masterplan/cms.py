@@ -298,13 +298,44 @@ def _data_collection(plan: Masterplan, path: str, label: str, cls: type, item: s
     }
 
 
-def config(plan: Masterplan, *, repository: str = "", site_url: str = "") -> dict[str, Any]:
-    """The whole ``admin/config.yml``. Sign-in settings that differ per region (an OAuth
-    proxy's ``base_url``) are documented in the contributor guide, not guessed here."""
+#: Sign-in settings a region may give in mkdocs.yml (``extra: cms:``), and what each must
+#: look like: the address of its OAuth proxy, the proxy's path, the GitHub scope asked for.
+AUTH_SETTINGS = {
+    "base_url": re.compile(r"https://[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?"),
+    "auth_endpoint": re.compile(r"[A-Za-z0-9._~/-]+"),
+    "auth_scope": re.compile(r"public_repo|repo"),
+}
+
+
+def auth_settings(settings: Any) -> tuple[dict[str, str], list[str]]:
+    """The sign-in settings that are well formed, and a message for each that is not."""
+    good: dict[str, str] = {}
+    bad: list[str] = []
+    if not isinstance(settings, dict):
+        return good, ([] if settings in (None, "") else ["extra.cms di mkdocs.yml harus berupa pemetaan."])
+    for key, value in settings.items():
+        rule = AUTH_SETTINGS.get(str(key))
+        if rule is None:
+            bad.append(f"extra.cms.{key} tidak dikenal (yang dikenal: {', '.join(AUTH_SETTINGS)}).")
+        elif not isinstance(value, str) or not rule.fullmatch(value):
+            bad.append(f"extra.cms.{key} tidak sah: {value!r}.")
+        else:
+            good[str(key)] = value
+    return good, bad
+
+
+def config(
+    plan: Masterplan, *, repository: str = "", site_url: str = "", auth: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """The whole ``admin/config.yml``. Sign-in (an OAuth proxy the region runs) comes from
+    ``auth`` (mkdocs.yml ``extra: cms:``); the contributor guide explains how to set it up.
+    Without a scope, the form asks GitHub for the least it needs on a public repository."""
     backend: dict[str, Any] = {
         "name": "github",
         "repo": repo_slug(repository),
         "branch": "main",
+        "auth_scope": "public_repo",
+        **(auth or {}),
         "commit_messages": {
             "create": "Program baru: {{slug}} ({{collection}})",
             "update": "Ubah {{collection}}: {{slug}}",
@@ -367,6 +398,7 @@ def write(
     repository: str = "",
     site_url: str = "",
     extra_css: tuple[str, ...] = (),
+    auth: dict[str, str] | None = None,
 ) -> None:
     """Write ``/admin/`` into the built site ``out``: the page, its config, the scripts."""
     home = next((r for r in (root, ENGINE_ROOT) if (r / DECAP / "decap-cms.js").is_file()), None)
@@ -386,7 +418,7 @@ def write(
     for name in ("index.html", "masterplan-cms.js", "layout.js", "locale-id.js", "preview.css"):
         shutil.copyfile(ASSETS / name, admin / name)
     text = yaml.safe_dump(
-        config(plan, repository=repository, site_url=site_url), allow_unicode=True, sort_keys=False
+        config(plan, repository=repository, site_url=site_url, auth=auth), allow_unicode=True, sort_keys=False
     )
     (admin / "config.yml").write_text(
         "# Dibuat dari model oleh masterplan.cms; jangan disunting.\n" + text, "utf-8"

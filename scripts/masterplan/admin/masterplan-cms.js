@@ -119,9 +119,18 @@ function rows(list) {
   return list && list.toJS ? list.toJS() : list || [];
 }
 
-function ProgramPreview({ entry, widgetFor }) {
+// The name a select shows for a key (an OPD's name, an element's), from the form's own
+// options, so the preview reads like the page.
+function labelOf(collection, name, value) {
+  const field = collection.get("fields").find((f) => f.get("name") === name);
+  const option = field && field.get("options") && field.get("options").find((o) => o.get("value") === value);
+  return option ? option.get("label") : value;
+}
+
+function ProgramPreview({ entry, widgetFor, collection }) {
   const d = entry.get("data");
   const get = (k) => d.get(k);
+  const name = (field, key) => labelOf(collection, field, key);
   const budget = rows(get("budget"));
   const spending = rows(get("spending"));
   const indicators = rows(get("indicators"));
@@ -146,11 +155,11 @@ function ProgramPreview({ entry, widgetFor }) {
         "dl",
         { className: "mp-facts" },
         h("dt", {}, "Elemen"),
-        h("dd", {}, get("element")),
+        h("dd", {}, name("element", get("element"))),
         h("dt", {}, "OPD pengampu"),
-        h("dd", {}, get("lead")),
+        h("dd", {}, name("lead", get("lead"))),
         h("dt", {}, "OPD pendukung"),
-        h("dd", {}, support.length ? support.join("; ") : "—"),
+        h("dd", {}, support.length ? support.map((k) => name("support", k)).join("; ") : "—"),
         h("dt", {}, "Tahun pelaksanaan"),
         h("dd", {}, `${get("start_year")}–${get("end_year")}`),
         h("dt", {}, "Status dan progres"),
