@@ -289,7 +289,7 @@ def cms_repo(plan_repo: Path, tmp_path: Path) -> Iterator[tuple[Path, Path, int]
     assert built.returncode == 0, built.stderr
     # Public pages never load the form's scripts.
     public = [p for p in site.rglob("*.html") if "admin" not in p.relative_to(site).parts]
-    assert public and not [p for p in public if "decap" in p.read_text("utf-8").lower()]
+    assert public and not [p for p in public if "-cms.js" in p.read_text("utf-8")]
     port = _free_port()
     # The published config points the local backend at decap-server's usual port; this
     # test runs it on a free one.
