@@ -7,6 +7,7 @@ own pages when these run. Only this folder knows about MkDocs and Material.
 
 from __future__ import annotations
 
+import json
 import logging
 from pathlib import Path
 from typing import Any
@@ -88,6 +89,10 @@ def on_page_markdown(markdown: str, page: Any, config: Any, **_: Any) -> str:
     description = site.page_description(src)
     if description is not None:
         page.meta["description"] = description
+    tags = site.page_tags(src)
+    if tags:
+        # Read by Material's search index only: without the tags plugin the theme shows none.
+        page.meta["tags"] = tags
     generated = site.page_markdown(src, markdown, page.url)
     return generated + site.provenance(src) if generated else generated
 
@@ -110,6 +115,22 @@ def on_post_page(output: str, page: Any, config: Any) -> str:
     """Fill the slots of generated HTML, after Markdown and search have seen the page."""
     site: Site = config[SITE_KEY]
     return site.page_html(_src(page, config), output, page.url).replace(SEARCH_DIALOG, NAMED_SEARCH_DIALOG, 1)
+
+
+def _indonesian_search(index: Path) -> None:
+    """Material's search builds its lunr index in the browser with the language named in
+    search_index.json. MkDocs refuses `lang: id` in mkdocs.yml (lunr-languages has no
+    Indonesian), so the edge names it here, and the theme override ships the stemmer
+    the search worker then loads (assets/javascripts/lunr/min/lunr.id.min.js)."""
+    if not index.is_file():
+        return
+    data = json.loads(index.read_text(encoding="utf-8"))
+    data["config"]["lang"] = ["id"]
+    # Material copies a page's tags onto each of its sections; the page itself is enough.
+    for doc in data["docs"]:
+        if "#" in doc["location"]:
+            doc.pop("tags", None)
+    index.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
 def on_serve(server: Any, config: Any, builder: Any) -> Any:
@@ -159,8 +180,9 @@ def _sandbox(macros: Any) -> None:
 
 def on_post_build(config: Any) -> None:
     """Publish the open data (CSV, JSON, datapackage.json) under /data/ of the site, and
-    the web form under /admin/."""
+    the web form under /admin/; make the search index Indonesian."""
     site: Site = config[SITE_KEY]
+    _indonesian_search(Path(config.site_dir) / "search" / "search_index.json")
     out = Path(config.site_dir) / "data"
     out.mkdir(parents=True, exist_ok=True)
     for name, data in site.exports.items():

@@ -354,7 +354,7 @@ def _choose(page: Any, label: str, text: str) -> None:
 
 
 @contextlib.contextmanager
-def _serve(folder: Path) -> Iterator[str]:
+def serve_folder(folder: Path) -> Iterator[str]:
     handler = functools.partial(QuietHandler, directory=str(folder))
     httpd = QuietServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
@@ -371,7 +371,7 @@ def test_form_creates_a_programme_and_edits_a_budget(
     repo, site, _ = cms_repo
     plan_repo_copy = shutil.copytree(FIXTURE, tmp_path / "scaffolded")
 
-    with _serve(site) as server:
+    with serve_folder(site) as server:
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         page = context.new_page()
         outside: list[str] = []

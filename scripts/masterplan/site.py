@@ -212,6 +212,22 @@ class Site:
             return html.escape(f"{opd.short}: {opd.name}")
         return "Halaman bermasalah"
 
+    def page_tags(self, src: str) -> list[str]:
+        """Words a programme is found by in search although its page shows them only in the
+        panels filled after indexing: its lead OPD (short and full name) and its element.
+        Material's search shows them as text, never as markup."""
+        program = self._programs.get(src)
+        if program is None:
+            return []
+        tags = []
+        lead = self.plan.opd(program.lead)
+        if lead is not None:
+            tags += [lead.short, lead.name]
+        element = self.plan.element(program.element)
+        if element is not None:
+            tags.append(element.name)
+        return tags
+
     def page_description(self, src: str) -> str | None:
         """A meta description for search engines and link previews."""
         program = self._programs.get(src)
