@@ -66,10 +66,12 @@ def define_env(env: Any) -> None:
 
     env.macro(lambda: site().views.home(), "beranda")
     env.macro(lambda: site().views.governance(), "tata_kelola")
-    env.macro(lambda: site().views.dimension_cards(), "daftar_dimensi")
 
     def base() -> str:
         return base_of(env.page.url)
+
+    # The cards link relative to the page: /dimensi/ needs "../" (found by masterplan check).
+    env.macro(lambda: site().views.dimension_cards(base()), "daftar_dimensi")
 
     def views() -> Views:
         return site().views
