@@ -1,10 +1,18 @@
-"""Shared fixtures: a small valid plan copied to a temporary folder, and golden files."""
+"""Shared fixtures: a small valid plan copied to a temporary folder, the sample plan as
+a fixture, and golden files.
+
+The engine's tests never read the plan in data/ and docs/: every region replaces it, and
+its CI must stay green (`masterplan check` checks that plan instead). An audit hook fails
+any test that opens a file of the live plan.
+"""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,7 +23,33 @@ from masterplan.synth import copy_site_files
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "plan"
+#: A frozen copy of the bundled sample (46 programmes): the engine's test plan at full size.
+SAMPLE = ROOT / "tests" / "fixtures" / "sample"
 GOLDEN = ROOT / "tests" / "golden"
+#: The live plan: the region's, not the engine's.
+LIVE_PLAN = (ROOT / "data", ROOT / "docs" / "program", ROOT / "docs" / "dimensi")
+#: The project's own pages inside the plan folders (catalogue and dimension index).
+_PROJECT_PAGES = {str(ROOT / "docs/program/index.md"), str(ROOT / "docs/dimensi/index.md")}
+_live_reads: list[str] = []
+
+
+def _audit(event: str, args: tuple[object, ...]) -> None:
+    if event == "open" and isinstance(args[0], str | Path):
+        path = os.path.abspath(args[0])
+        if any(path.startswith(str(p) + os.sep) for p in LIVE_PLAN) and path not in _PROJECT_PAGES:
+            _live_reads.append(path)
+
+
+sys.addaudithook(_audit)
+
+
+@pytest.fixture(autouse=True)
+def _no_live_plan() -> Iterator[None]:
+    """Fail a test that reads the live plan."""
+    before = len(_live_reads)
+    yield
+    read = _live_reads[before:]
+    assert not read, f"an engine test read the live plan (use tests/fixtures/): {sorted(set(read))[:5]}"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -61,10 +95,9 @@ def build_site(repo: Path, *, strict: bool = True) -> subprocess.CompletedProces
 
 @pytest.fixture(scope="session")
 def sample_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Masterplan]:
-    """The bundled sample plan, built strict once per test session, and its model."""
+    """The sample plan (the fixture copy), built strict once per test session, and its model."""
     repo = tmp_path_factory.mktemp("sample") / "repo"
-    shutil.copytree(ROOT / "data", repo / "data")
-    shutil.copytree(ROOT / "docs", repo / "docs")
+    shutil.copytree(SAMPLE, repo)
     add_site_files(repo)
     result = build_site(repo)
     assert result.returncode == 0, result.stderr

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, build_site
+from conftest import ROOT, SAMPLE, build_site
 from masterplan import exports, fmt
 from masterplan.model import Masterplan
 from masterplan.render import page_url
@@ -160,7 +160,7 @@ def test_every_opd_gets_a_page_even_without_programmes(site_repo: Path) -> None:
 def test_a_300_programme_plan_builds_with_every_view(tmp_path: Path) -> None:
     repo = tmp_path / "repo"
     copy_site_files(ROOT, repo)
-    write_plan(ROOT, repo, programs=300, opds=25)
+    write_plan(SAMPLE, repo, programs=300, opds=25)
     result = build_site(repo)
     assert result.returncode == 0, result.stderr
     site = repo / "site"

@@ -13,7 +13,7 @@ import frictionless
 import pytest
 from pypdf import PdfReader
 
-from conftest import ROOT
+from conftest import ROOT, SAMPLE
 from masterplan import delivery, exports, fmt
 from masterplan.aggregate import Figures
 from masterplan.book import book_html, write_pdf
@@ -40,7 +40,7 @@ TABLES = (
 
 @pytest.fixture(scope="module")
 def sample() -> Report:
-    report = check(ROOT)
+    report = check(SAMPLE)
     assert report.plan is not None and report.problems == []
     return report
 
@@ -93,7 +93,7 @@ def test_totals_in_the_files_equal_the_totals_on_the_site(sample: Report, packag
 
 def test_export_command_writes_the_same_files(sample: Report, tmp_path: Path) -> None:
     out = io.StringIO()
-    assert main(["export", "--root", str(ROOT), "--out", str(tmp_path)], out=out) == 0
+    assert main(["export", "--root", str(SAMPLE), "--out", str(tmp_path)], out=out) == 0
     assert sample.plan is not None
     for name, data in exports.export(sample.plan).items():
         assert (tmp_path / name).read_bytes() == data

@@ -9,7 +9,7 @@ from typing import Any
 import jsonschema
 import pytest
 
-from conftest import ROOT
+from conftest import SAMPLE
 from masterplan.schemas import json_schemas
 from masterplan.source import read_page, read_yaml
 
@@ -41,15 +41,15 @@ def test_schemas_are_valid_json_schema() -> None:
     ],
 )
 def test_sample_data_files_match_their_schema(schema: str, path: str) -> None:
-    assert errors(schema, read_yaml(ROOT / path).data) == []
+    assert errors(schema, read_yaml(SAMPLE / path).data) == []
 
 
 def test_every_sample_page_matches_its_schema() -> None:
-    pages = sorted((ROOT / "docs/program").glob("*/*.md"))
+    pages = sorted((SAMPLE / "docs/program").glob("*/*.md"))
     assert len(pages) >= 36
     for page in pages:
         assert errors("program.schema.json", read_page(page).meta.data) == [], page
-    for page in sorted((ROOT / "docs/dimensi").glob("*/index.md")):
+    for page in sorted((SAMPLE / "docs/dimensi").glob("*/index.md")):
         assert errors("dimensi.schema.json", read_page(page).meta.data) == [], page
 
 

@@ -20,10 +20,27 @@ from masterplan.render import Views
 from masterplan.site import Site
 
 
-def test_committed_codeowners_is_current() -> None:
+def test_codeowners_check_tells_when_the_file_is_stale(plan_repo: Path) -> None:
+    # The region's own CODEOWNERS is checked by `masterplan check` (test_check.py).
     out = io.StringIO()
-    code = main(["codeowners", "--root", str(ROOT), "--check"], out=out)
+    assert main(["codeowners", "--root", str(plan_repo)], out=out) == 0
+    out = io.StringIO()
+    code = main(["codeowners", "--root", str(plan_repo), "--check"], out=out)
     assert (code, out.getvalue()) == (0, ".github/CODEOWNERS mutakhir.\n")
+    page = plan_repo / "docs/program/living/alat-bantu.md"
+    page.write_text(page.read_text("utf-8").replace("lead: dishub", "lead: dinsos"), "utf-8")
+    (plan_repo / "data/opd.yml").write_text(
+        (plan_repo / "data/opd.yml")
+        .read_text("utf-8")
+        .replace("short: Dinsos}", 'short: Dinsos, team: "@kota/dinsos"}'),
+        "utf-8",
+    )
+    out = io.StringIO()
+    code = main(["codeowners", "--root", str(plan_repo), "--check"], out=out)
+    assert (code, out.getvalue()) == (
+        1,
+        ".github/CODEOWNERS belum mutakhir: jalankan `masterplan codeowners`.\n",
+    )
 
 
 def test_codeowners_gives_each_programme_to_its_lead_team(plan_repo: Path) -> None:

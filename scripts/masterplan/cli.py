@@ -5,12 +5,16 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import subprocess
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn, TextIO
 
-from . import bench, book, codeowners, exports, plandiff, scaffold
+import yaml
+
+from . import bench, book, codeowners, exports, plandiff, scaffold, sitecheck
 from .problems import Problem
 from .render import Views
 from .validate import Report, check
@@ -279,8 +283,81 @@ def cmd_pdf(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _site_url(config: Path) -> str | None:
+    """``site_url`` of mkdocs.yml; None when it is absent or the file uses tags (such as
+    ``!!python/name``) that a safe reader refuses: the build has read it already."""
+    try:
+        settings = yaml.safe_load(config.read_text(encoding="utf-8"))
+    except yaml.YAMLError:
+        return None
+    return settings.get("site_url") if isinstance(settings, dict) else None
+
+
+def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
+    """Periksa rencana induk daerah ini dari ujung ke ujung, seperti CI.
+
+    Contoh: masterplan check
+
+    Berurutan: validasi seluruh berkas; build situs dengan --strict ke folder sementara;
+    setiap tautan dan sumber internal menunjuk berkas yang ada; tidak ada halaman yang
+    memuat apa pun dari host lain; .github/CODEOWNERS mutakhir; anggaran dan realisasi
+    di data terbuka sama dengan total tiap program dan total rencana. Keluar 0 bila
+    semuanya lolos, 1 bila tidak. Tidak mengubah berkas repositori.
+    """
+    report = check(args.root)
+    if not report.ok or report.plan is None:
+        write_text(report, out)
+        out.write("Pemeriksaan berhenti: perbaiki masalah di atas dulu (masterplan validate).\n")
+        return EXIT_PROBLEMS
+    out.write(f"1. Validasi: bersih ({len(report.plan.programs)} program).\n")
+    with tempfile.TemporaryDirectory(prefix="masterplan-check-") as tmp:
+        site = Path(tmp) / "site"
+        cmd = [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "--strict",
+            "-f",
+            str(args.root / "mkdocs.yml"),
+            "-d",
+            str(site),
+        ]
+        env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+        built = subprocess.run(cmd, cwd=args.root, capture_output=True, text=True, env=env, check=False)
+        if built.returncode != 0:
+            out.write("2. Build --strict: GAGAL\n")
+            for line in (built.stderr or built.stdout).splitlines()[-30:]:
+                out.write(f"  {plain(line)}\n")
+            return EXIT_PROBLEMS
+        pages = len(list(site.rglob("*.html")))
+        out.write(f"2. Build --strict: berhasil ({pages} halaman).\n")
+        site_url = _site_url(args.root / "mkdocs.yml")
+        findings = sitecheck.check_pages(site, site_url=site_url if isinstance(site_url, str) else "")
+        money = sitecheck.check_money(site, report.plan)
+    owners = args.root / codeowners.PATH
+    if owners.is_file() and owners.read_text(encoding="utf-8") != codeowners.generate(report.plan):
+        stale = "belum mutakhir: jalankan `masterplan codeowners`"
+        findings.append(sitecheck.Finding(codeowners.PATH, stale))
+    for title, items in (
+        ("3. Tautan, sumber dan CODEOWNERS", findings),
+        ("4. Anggaran dan realisasi", money),
+    ):
+        if items:
+            out.write(f"{title}: {len(items)} masalah\n")
+            for f in items[:50]:
+                out.write(f"  {plain(f.page)}: {plain(f.message)}\n")
+        else:
+            out.write(f"{title}: cocok.\n")
+    if findings or money:
+        return EXIT_PROBLEMS
+    out.write("Rencana induk siap terbit.\n")
+    return EXIT_OK
+
+
 COMMANDS = {
     "validate": cmd_validate,
+    "check": cmd_check,
     "export": cmd_export,
     "pdf": cmd_pdf,
     "new": cmd_new,
