@@ -14,7 +14,7 @@ from typing import NoReturn, TextIO
 
 import yaml
 
-from . import bench, book, codeowners, exports, plandiff, scaffold, sitecheck
+from . import adopt, bench, book, codeowners, exports, plandiff, scaffold, sitecheck
 from .problems import Problem
 from .render import Views
 from .validate import Report, check
@@ -355,8 +355,57 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+ADOPT_QUESTIONS = {
+    "region": "Nama daerah (mis. Kabupaten Wonosobo): ",
+    "kind": "Jenis daerah (kabupaten/kota): ",
+    "start": "Tahun awal periode RPJMD (mis. 2025): ",
+    "end": "Tahun akhir periode RPJMD (mis. 2029): ",
+    "repository": "Alamat repositori GitHub (mis. https://github.com/pemkab-contoh/masterplan): ",
+}
+
+
+def cmd_adopt(args: argparse.Namespace, out: TextIO) -> int:
+    """Jadikan repositori ini rencana induk daerah Anda: hapus isi contoh, sisakan rencana kosong yang valid.
+
+    Contoh: masterplan adopt --region "Kota Magelang" --kind kota --start 2025 --end 2029 \\
+              --repository https://github.com/pemkot-magelang/masterplan
+
+    Tanpa flag, perintah menanyakannya satu per satu. Program, OPD, RPJMD, evaluasi dan
+    analisis contoh dihapus; taksonomi nasional (data/dimensions.yml) tetap; mkdocs.yml
+    dan .github/CODEOWNERS diperbarui. Menolak berjalan bila ada perubahan yang belum
+    di-commit, jadi `git checkout . && git clean -fd` selalu membatalkannya.
+    """
+    values = {name: getattr(args, name) for name in ADOPT_QUESTIONS}
+    missing = [name for name, value in values.items() if value is None]
+    if missing and not sys.stdin.isatty():
+        flags = ", ".join(f"--{name}" for name in missing)
+        return _usage_error("adopt", f"beri {flags} (atau jalankan di terminal untuk ditanya).")
+    for name in missing:
+        values[name] = input(ADOPT_QUESTIONS[name]).strip()
+    try:
+        region = adopt.Region(
+            name=str(values["region"]),
+            kind=str(values["kind"]).lower(),
+            start=int(values["start"]),
+            end=int(values["end"]),
+            repository=str(values["repository"]).rstrip("/"),
+        )
+    except ValueError:
+        return _usage_error("adopt", "--start dan --end harus tahun, mis. 2025.")
+    try:
+        changed = adopt.adopt(args.root, region)
+    except adopt.AdoptError as err:
+        return _usage_error("adopt", str(err))
+    report = check(args.root)
+    out.write(f"{len(changed)} berkas diubah atau dihapus.\n")
+    write_text(report, out)
+    out.write("\n" + adopt.next_steps(region))
+    return EXIT_OK if report.ok else EXIT_PROBLEMS
+
+
 COMMANDS = {
     "validate": cmd_validate,
+    "adopt": cmd_adopt,
     "check": cmd_check,
     "export": cmd_export,
     "pdf": cmd_pdf,
@@ -411,6 +460,12 @@ def build_parser() -> argparse.ArgumentParser:
             cmd.add_argument("--opds", type=int, default=40, help="jumlah OPD (bawaan 40)")
             cmd.add_argument("--repeat", type=int, default=3, help="ulangan per ukuran (bawaan 3)")
             cmd.add_argument("--hostile", action="store_true", help="ukur validasi halaman jahat 1 MB")
+        if name == "adopt":
+            cmd.add_argument("--region", help='nama daerah, mis. "Kota Magelang"')
+            cmd.add_argument("--kind", help="kabupaten atau kota")
+            cmd.add_argument("--start", help="tahun awal periode RPJMD")
+            cmd.add_argument("--end", help="tahun akhir periode RPJMD")
+            cmd.add_argument("--repository", help="alamat repositori GitHub")
         if name == "validate":
             cmd.add_argument(
                 "--format",
