@@ -14,7 +14,7 @@ from typing import NoReturn, TextIO
 
 import yaml
 
-from . import adopt, bench, book, codeowners, exports, plandiff, scaffold, sitecheck
+from . import adopt, bench, book, codeowners, exports, plandiff, scaffold, sitecheck, upgrade
 from .problems import Problem
 from .render import Views
 from .validate import Report, check
@@ -403,9 +403,42 @@ def cmd_adopt(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK if report.ok else EXIT_PROBLEMS
 
 
+def cmd_upgrade(args: argparse.Namespace, out: TextIO) -> int:
+    """Ambil versi mesin yang lebih baru dari upstream tanpa menyentuh rencana daerah Anda.
+
+    Contoh: masterplan upgrade --from https://github.com/<upstream>/masterplan
+            masterplan upgrade --from ../masterplan-upstream --ref v0.2.0
+
+    Berkas mesin (scripts/, macros/, tests/, .github/workflows/, berkas alat) diganti
+    dengan milik upstream pada tag rilis (bawaan: tag vX.Y.Z terbaru); data/, docs/,
+    mkdocs.yml dan .github/CODEOWNERS tidak pernah ditimpa. Lalu mesin baru menjalankan
+    migrasi isi yang dinyatakan rilisnya (mis. isian yang berganti nama) dan memvalidasi
+    rencana. Hasilnya siap ditinjau (git diff --cached) dan di-commit. Menolak berjalan
+    bila ada perubahan yang belum di-commit.
+    """
+    try:
+        result = upgrade.upgrade(args.root, args.source, args.ref)
+    except upgrade.UpgradeError as err:
+        return _usage_error("upgrade", str(err))
+    out.write(f"Mesin diperbarui: {result.old} → {result.new} ({plain(result.ref)}).\n")
+    out.write(
+        f"  {len(result.changed)} berkas mesin diubah, {len(result.added)} ditambah, "
+        f"{len(result.removed)} dihapus; data/, docs/ dan mkdocs.yml tidak disentuh.\n"
+    )
+    lines = result.migrations.splitlines()
+    out.write("Migrasi isi: " + ("tidak ada.\n" if not lines else "\n"))
+    for line in lines:
+        out.write(f"  {plain(line)}\n")
+    validated = upgrade.validate_with_new_engine(args.root)
+    out.write("Validasi dengan mesin baru:\n" + validated.stdout)
+    out.write("Tinjau (git status, git diff --cached), jalankan scripts/test, lalu commit.\n")
+    return EXIT_OK if validated.returncode == 0 else EXIT_PROBLEMS
+
+
 COMMANDS = {
     "validate": cmd_validate,
     "adopt": cmd_adopt,
+    "upgrade": cmd_upgrade,
     "check": cmd_check,
     "export": cmd_export,
     "pdf": cmd_pdf,
@@ -460,6 +493,9 @@ def build_parser() -> argparse.ArgumentParser:
             cmd.add_argument("--opds", type=int, default=40, help="jumlah OPD (bawaan 40)")
             cmd.add_argument("--repeat", type=int, default=3, help="ulangan per ukuran (bawaan 3)")
             cmd.add_argument("--hostile", action="store_true", help="ukur validasi halaman jahat 1 MB")
+        if name == "upgrade":
+            cmd.add_argument("--from", dest="source", required=True, help="remote git atau folder upstream")
+            cmd.add_argument("--ref", default=None, help="tag rilis, mis. v0.2.0 (bawaan: yang terbaru)")
         if name == "adopt":
             cmd.add_argument("--region", help='nama daerah, mis. "Kota Magelang"')
             cmd.add_argument("--kind", help="kabupaten atau kota")
