@@ -93,7 +93,7 @@ def test_upgrade_takes_the_engine_keeps_the_plan_and_migrates_content(repos: tup
 def test_upgrade_refuses_uncommitted_changes_and_an_option_like_ref(repos: tuple[Path, Path]) -> None:
     up, fork = repos
     head = _git(fork, "rev-parse", "HEAD")
-    assert main(["upgrade", "--root", str(fork), "--from", str(up), "--ref", "--upload-pack=x"]) == 2
+    assert main(["upgrade", "--root", str(fork), "--from", str(up), "--ref=--upload-pack=x"]) == 2
     (fork / "data/plan.yml").write_text("region: x\n", "utf-8")
     assert main(["upgrade", "--root", str(fork), "--from", str(up)]) == 2
     assert _git(fork, "rev-parse", "HEAD") == head
