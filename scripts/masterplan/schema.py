@@ -287,13 +287,12 @@ def _convert(tp: Any, value: Any, ctx: Context, path: KeyPath, meta: typing.Mapp
 
 
 def _scalar(tp: Any, value: Any, ctx: Context, path: KeyPath, meta: typing.Mapping[str, Any]) -> Any:
-    name = key_name(path)
     # bool is a subclass of int, and YAML reads `yes`/`no`/`on` as booleans: check it first.
     if isinstance(value, bool) and tp is not bool:
         ctx.report(
             "bad-type",
             path,
-            f"`{name}` bernilai true/false, padahal diharapkan {type_label(tp)}.",
+            f"`{key_name(path)}` bernilai true/false, padahal diharapkan {type_label(tp)}.",
             'YAML membaca yes/no/on/off sebagai true/false; beri tanda kutip, mis. "on".',
         )
         return _INVALID
@@ -305,7 +304,7 @@ def _scalar(tp: Any, value: Any, ctx: Context, path: KeyPath, meta: typing.Mappi
                 ctx.report(
                     "bad-value",
                     path,
-                    f"`{name}` berisi {_text(value)}, bukan teks.",
+                    f"`{key_name(path)}` berisi {_text(value)}, bukan teks.",
                     "Beri tanda kutip bila nilainya memang teks.",
                 )
                 return _INVALID
@@ -315,7 +314,7 @@ def _scalar(tp: Any, value: Any, ctx: Context, path: KeyPath, meta: typing.Mappi
             ctx.report(
                 "bad-type",
                 path,
-                f"`{name}` harus berupa teks, tertulis {_shown(value)}.",
+                f"`{key_name(path)}` harus berupa teks, tertulis {_shown(value)}.",
                 "Tulis teksnya pada baris yang sama, diapit tanda kutip bila memuat `:` atau `#`.",
             )
             return _INVALID
@@ -324,9 +323,9 @@ def _scalar(tp: Any, value: Any, ctx: Context, path: KeyPath, meta: typing.Mappi
         if pattern and not re.fullmatch(pattern, value):
             example = meta.get("example")
             ctx.report(
-                "bad-id" if name == "id" else "bad-value",
+                "bad-id" if key_name(path) == "id" else "bad-value",
                 path,
-                f"Nilai {_shown(value)} untuk `{name}` tidak berbentuk yang diharapkan.",
+                f"Nilai {_shown(value)} untuk `{key_name(path)}` tidak berbentuk yang diharapkan.",
                 f'Contoh bentuk yang benar: "{example}".' if example else f"Pola: {pattern}",
             )
             return _INVALID
@@ -338,7 +337,7 @@ def _scalar(tp: Any, value: Any, ctx: Context, path: KeyPath, meta: typing.Mappi
             ctx.report(
                 "bad-type",
                 path,
-                f"`{name}` harus true atau false, tertulis {_shown(value)}.",
+                f"`{key_name(path)}` harus true atau false, tertulis {_shown(value)}.",
                 "Tulis `true` atau `false` tanpa tanda kutip.",
             )
             return _INVALID
@@ -351,7 +350,7 @@ def _scalar(tp: Any, value: Any, ctx: Context, path: KeyPath, meta: typing.Mappi
             ctx.report(
                 "bad-type",
                 path,
-                f"`{name}` harus tanggal, tertulis {_shown(value)}.",
+                f"`{key_name(path)}` harus tanggal, tertulis {_shown(value)}.",
                 "Tulis tanggal sebagai TTTT-BB-HH tanpa tanda kutip, mis. 2024-06-24.",
             )
             return _INVALID
@@ -366,7 +365,6 @@ def bounds(meta: typing.Mapping[str, Any]) -> tuple[int, int]:
 
 
 def _number(tp: Any, value: Any, ctx: Context, path: KeyPath, meta: typing.Mapping[str, Any]) -> Any:
-    name = key_name(path)
     low, high = bounds(meta)
     span = f"{_grouped(low)} sampai {_grouped(high)}"
     written = None if isinstance(value, int | float) else _read_number(value)
@@ -378,7 +376,7 @@ def _number(tp: Any, value: Any, ctx: Context, path: KeyPath, meta: typing.Mappi
         ctx.report(
             "bad-value",
             path,
-            f"`{name}` bernilai {_text(value) if finite and value is number else _shown(value)}, "
+            f"`{key_name(path)}` bernilai {_text(value) if finite and value is number else _shown(value)}, "
             f"harus angka {span}.",
             f"Isi angka {span}"
             + (
@@ -394,7 +392,7 @@ def _number(tp: Any, value: Any, ctx: Context, path: KeyPath, meta: typing.Mappi
         ctx.report(
             "bad-type",
             path,
-            f"`{name}` harus bilangan bulat, tertulis {value}.",
+            f"`{key_name(path)}` harus bilangan bulat, tertulis {value}.",
             "Hapus angka di belakang koma.",
         )
         return _INVALID
@@ -408,7 +406,8 @@ def _number(tp: Any, value: Any, ctx: Context, path: KeyPath, meta: typing.Mappi
             if digits
             else "Tulis sebuah angka."
         )
-        ctx.report("bad-type", path, f"`{name}` harus berupa angka, tertulis {_shown(value)}.", hint)
+        message = f"`{key_name(path)}` harus berupa angka, tertulis {_shown(value)}."
+        ctx.report("bad-type", path, message, hint)
         return _INVALID
     return value
 
