@@ -36,9 +36,8 @@ from .model import (
     Program,
     RpjmdMission,
 )
-from .scaffold import BODY
+from .scaffold import BODY, starting_values
 from .schema import _hints, is_required, optional, schema_fields
-from .validate import next_id
 
 ASSETS = Path(__file__).parent / "admin"
 #: The project that holds this engine (scripts/masterplan/..): its node_modules serves a
@@ -217,20 +216,13 @@ def _program_collection(plan: Masterplan, dimension: str) -> dict[str, Any]:
     dim = plan.dimension(dimension)
     name = f"{dim.name} ({dim.name_en})" if dim else dimension
     program_fields = fields(Program, plan, refs=_choices(plan, dimension))
-    period = plan.info.period
+    # A new programme starts as `masterplan new program` starts it.
+    starting = starting_values(plan, dimension)
     for f in program_fields:
-        # A new programme starts as `masterplan new program` starts it.
+        if f["name"] in starting:
+            f["default"] = starting[f["name"]]
         if f["name"] == "id":
             f["pattern"] = _pattern(f"^{PREFIXES[dimension]}-[0-9]{{1,4}}$")
-            f["default"] = next_id(plan, dimension)
-        elif f["name"] == "horizon":
-            f["default"] = "short"
-        elif f["name"] == "status":
-            f["default"] = "planned"
-        elif f["name"] == "start_year":
-            f["default"] = period.start
-        elif f["name"] == "end_year":
-            f["default"] = min(period.start + 1, period.end)
     by_name = {f["name"]: f for f in program_fields}
     ordered = [by_name[k.name] for k in layout.PROGRAM]
     ordered.append(

@@ -114,6 +114,20 @@ def _as_flags(problems: list[Problem], flags: dict[str, str]) -> list[Problem]:
     return sorted(set(out), key=lambda p: (p.key, p.code, p.message))
 
 
+def starting_values(plan: Masterplan, dimension: str) -> dict[str, object]:
+    """What a new programme starts with, whoever creates it: this command or the web
+    form (whose defaults come from here)."""
+    period = plan.info.period
+    return {
+        "id": next_id(plan, dimension),
+        "horizon": "short",
+        "start_year": period.start,
+        "end_year": min(period.start + 1, period.end),
+        "status": "planned",
+        "progress": 0,
+    }
+
+
 def new_program(root: Path, request: NewProgram) -> Path:
     """Write a valid programme page with the next free id; return its path."""
     plan = _loaded(root)
@@ -166,22 +180,16 @@ def new_program(root: Path, request: NewProgram) -> Path:
     problems += _one_line("--title", request.title)
     if problems:
         raise ScaffoldError(problems)
-    period = plan.info.period
     front = {
-        "id": next_id(plan, request.dimension),
         "title": request.title.strip(),
         "element": request.element,
         "lead": request.lead,
         "support": list(request.support),
         "partners": [],
-        "horizon": "short",
-        "start_year": period.start,
-        "end_year": min(period.start + 1, period.end),
         "budget": [],
         "indicators": [],
         "rpjmd": [],
-        "status": "planned",
-        "progress": 0,
+        **starting_values(plan, request.dimension),
     }
     text = layout.page(front, BODY)
     path = root / PROGRAM_DIR / request.dimension / f"{slugify(request.title)}.md"
