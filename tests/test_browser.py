@@ -63,15 +63,52 @@ class QuietServer(http.server.ThreadingHTTPServer):
             super().handle_error(request, client_address)
 
 
-@pytest.fixture(scope="module")
-def server(sample_site: tuple[Path, Masterplan]) -> Iterator[str]:
-    site, _ = sample_site
-    handler = functools.partial(QuietHandler, directory=str(site))
+@contextlib.contextmanager
+def serve_folder(folder: Path) -> Iterator[str]:
+    """A built site served on a free port of 127.0.0.1; its address."""
+    handler = functools.partial(QuietHandler, directory=str(folder))
     httpd = QuietServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    finally:
+        httpd.shutdown()
+
+
+def screenshot(tab: Any, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    tab.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+@contextlib.contextmanager
+def watched_tab(
+    browser: Any, allowed: str, name: str, *, width: int = 1280, height: int = 800
+) -> Iterator[Any]:
+    """A tab that fails the test if the page asks anything of a host outside ``allowed``,
+    and leaves a screenshot ``name`` in tests/artifacts/ when what it ran raised."""
+    context = browser.new_context(viewport={"width": width, "height": height})
+    tab = context.new_page()
+    outside: list[str] = []
+    tab.on(
+        "request",
+        lambda r: None if r.url.startswith((allowed, "data:", "blob:", "about:")) else outside.append(r.url),
+    )
+    try:
+        yield tab
+    except Exception:
+        screenshot(tab, name)
+        raise
+    finally:
+        context.close()
+    assert outside == [], f"requests left 127.0.0.1: {outside}"
+
+
+@pytest.fixture(scope="module")
+def server(sample_site: tuple[Path, Masterplan]) -> Iterator[str]:
+    site, _ = sample_site
+    with serve_folder(site) as address:
+        yield address
 
 
 @pytest.fixture(scope="module")
@@ -86,22 +123,12 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture
 def page(browser: Any, server: str, request: pytest.FixtureRequest) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    tab = context.new_page()
-    outside: list[str] = []
-
-    def check(req: Any) -> None:
-        if not req.url.startswith((server, "data:", "blob:", "about:")):
-            outside.append(req.url)
-
-    tab.on("request", check)
-    yield tab
-    report = getattr(request.node, "rep_call", None)
-    if report is not None and report.failed:
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        tab.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
-    context.close()
-    assert outside == [], f"requests left 127.0.0.1: {outside}"
+    with watched_tab(browser, server, request.node.name) as tab:
+        yield tab
+        # A failing test does not raise here, in its fixture: pytest reports it.
+        report = getattr(request.node, "rep_call", None)
+        if report is not None and report.failed:
+            screenshot(tab, request.node.name)
 
 
 def test_home_to_dimension_to_programme_to_lead_opd(

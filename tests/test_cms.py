@@ -9,9 +9,7 @@ GitHub backend turns into a pull request.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import functools
 import json
 import os
 import re
@@ -19,7 +17,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -28,7 +25,7 @@ from typing import Any, get_args, get_origin
 
 import pytest
 import yaml
-from test_browser import QuietHandler, QuietServer, browser, expect
+from test_browser import browser, expect, serve_folder, watched_tab
 
 from conftest import FIXTURE, ROOT, add_site_files, loaded
 from masterplan import cms, layout, plandiff
@@ -353,70 +350,40 @@ def _choose(page: Any, label: str, text: str) -> None:
     page.keyboard.press("Enter")
 
 
-@contextlib.contextmanager
-def serve_folder(folder: Path) -> Iterator[str]:
-    handler = functools.partial(QuietHandler, directory=str(folder))
-    httpd = QuietServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    finally:
-        httpd.shutdown()
-
-
 def test_form_creates_a_programme_and_edits_a_budget(
     cms_repo: tuple[Path, Path, int], browser: Any, tmp_path: Path
 ) -> None:
     repo, site, _ = cms_repo
     plan_repo_copy = shutil.copytree(FIXTURE, tmp_path / "scaffolded")
 
-    with serve_folder(site) as server:
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        page = context.new_page()
-        outside: list[str] = []
-        page.on(
-            "request",
-            lambda r: (
-                None
-                if r.url.startswith(("http://127.0.0.1:", "data:", "blob:", "about:"))
-                else outside.append(r.url)
-            ),
+    # decap-server listens on another port of 127.0.0.1: any port there is ours.
+    with serve_folder(site) as server, watched_tab(browser, "http://127.0.0.1:", "test_cms_form") as page:
+        page.goto(server + "admin/")
+        page.get_by_role("button", name="Masuk").click()
+        expect(page.get_by_text("Koleksi")).to_be_visible()
+
+        # A new programme, as an OPD officer fills it in.
+        page.goto(server + "admin/#/collections/program-living/new")
+        expect(page.get_by_label("Kode program", exact=True)).to_have_value("LIV-02")
+        page.get_by_label("Judul", exact=True).fill("Layanan Air Bersih Desa")
+        _choose(page, "Elemen", "Kesehatan")
+        _choose(page, "OPD pengampu", "Dishub")
+        _choose(page, "OPD pendukung", "Dinsos")
+        page.get_by_role("button", name="Simpan").click()
+        expect(page.get_by_text("Status: Konsep")).to_be_visible(timeout=20_000)
+
+        # The budget of an existing one.
+        page.goto(server + "admin/#/collections/program-living")
+        page.get_by_text("LIV-01 · Alat Bantu Disabilitas di Angkutan Umum").click()
+        expect(page.get_by_label("Judul", exact=True)).to_have_value(
+            "Alat Bantu Disabilitas di Angkutan Umum"
         )
-        try:
-            page.goto(server + "admin/")
-            page.get_by_role("button", name="Masuk").click()
-            expect(page.get_by_text("Koleksi")).to_be_visible()
-
-            # A new programme, as an OPD officer fills it in.
-            page.goto(server + "admin/#/collections/program-living/new")
-            expect(page.get_by_label("Kode program", exact=True)).to_have_value("LIV-02")
-            page.get_by_label("Judul", exact=True).fill("Layanan Air Bersih Desa")
-            _choose(page, "Elemen", "Kesehatan")
-            _choose(page, "OPD pengampu", "Dishub")
-            _choose(page, "OPD pendukung", "Dinsos")
-            page.get_by_role("button", name="Simpan").click()
-            expect(page.get_by_text("Status: Konsep")).to_be_visible(timeout=20_000)
-
-            # The budget of an existing one.
-            page.goto(server + "admin/#/collections/program-living")
-            page.get_by_text("LIV-01 · Alat Bantu Disabilitas di Angkutan Umum").click()
-            expect(page.get_by_label("Judul", exact=True)).to_have_value(
-                "Alat Bantu Disabilitas di Angkutan Umum"
-            )
-            # Budget lines open with their fields; the first is 2025, APBD.
-            amount = page.get_by_label("Jumlah (Rp)", exact=True).first
-            expect(amount).to_have_value("350000000")
-            amount.fill("400000000")
-            page.get_by_role("button", name="Simpan").click()
-            expect(page.get_by_text("Status: Konsep")).to_be_visible(timeout=20_000)
-        except Exception:
-            (ROOT / "tests/artifacts").mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(ROOT / "tests/artifacts/test_cms_form.png"), full_page=True)
-            raise
-        finally:
-            context.close()
-        assert outside == [], f"requests left 127.0.0.1: {outside}"
+        # Budget lines open with their fields; the first is 2025, APBD.
+        amount = page.get_by_label("Jumlah (Rp)", exact=True).first
+        expect(amount).to_have_value("350000000")
+        amount.fill("400000000")
+        page.get_by_role("button", name="Simpan").click()
+        expect(page.get_by_text("Status: Konsep")).to_be_visible(timeout=20_000)
 
     # The new page is, byte for byte, what `masterplan new program` writes.
     created = "docs/program/living/layanan-air-bersih-desa.md"

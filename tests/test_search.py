@@ -11,8 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_browser import SEARCH_READY, browser, expect
-from test_cms import serve_folder
+from test_browser import SEARCH_READY, browser, expect, serve_folder, watched_tab
 
 from conftest import FIXTURE, ROOT, add_site_files, build_site
 
@@ -93,17 +92,11 @@ def test_index_is_indonesian_and_programmes_carry_their_opd_and_element(fixture_
 
 @pytest.fixture
 def page(browser: Any, fixture_site: Path) -> Iterator[tuple[Any, str]]:
-    with serve_folder(fixture_site) as server:
-        context = browser.new_context(viewport={"width": 360, "height": 740})
-        tab = context.new_page()
-        outside: list[str] = []
-        tab.on(
-            "request",
-            lambda r: None if r.url.startswith((server, "data:", "blob:")) else outside.append(r.url),
-        )
+    with (
+        serve_folder(fixture_site) as server,
+        watched_tab(browser, server, "test_search", width=360, height=740) as tab,
+    ):
         yield tab, server
-        context.close()
-        assert outside == [], f"requests left 127.0.0.1: {outside}"
 
 
 @pytest.mark.parametrize(
