@@ -39,7 +39,8 @@ def _files(repo: Path, paths: tuple[str, ...]) -> dict[str, bytes]:
 def repos(tmp_path: Path) -> tuple[Path, Path]:
     """Upstream with releases v0.1.0 and v0.2.0, and a fork made at v0.1.0 with its own plan."""
     up = tmp_path / "upstream"
-    _git(ROOT, "clone", "-q", str(ROOT), str(up))
+    # Without the repository's own release tags: this upstream makes its own.
+    _git(ROOT, "clone", "-q", "--no-tags", str(ROOT), str(up))
     version = up / upgrade.VERSION_FILE
     current = version.read_text("utf-8")
     # v0.1.0: an older engine (its own version, a file the next release drops).
