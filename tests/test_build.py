@@ -7,6 +7,7 @@ import json
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -281,3 +282,62 @@ def test_serve_rebuilds_on_changes_to_data_and_templates(site_repo: Path) -> Non
     server = Server()
     assert hooks.on_serve(server, Config(), None) is server
     assert server.watched == [str(site_repo / "data"), str(TEMPLATES)]
+
+
+def test_serve_rebuilds_an_edited_programme_and_every_page_that_shows_it(site_repo: Path) -> None:
+    """`scripts/serve` runs `mkdocs serve --dirty`: after a save, an unchanged programme
+    page is kept, the edited one and every page aggregating the plan are rebuilt, and a
+    change to data/ rebuilds every programme page (they show OPD names)."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    site = site_repo / "site"
+
+    def rebuild(*, first: bool = False) -> None:
+        config = load_config(str(site_repo / "mkdocs.yml"), site_dir=str(site))
+        if first:
+            config.plugins.on_startup(command="serve", dirty=True)
+        build(config, dirty=True)
+
+    def stamp(url: str) -> int:
+        return (site / url / "index.html").stat().st_mtime_ns
+
+    def edit(rel: str, old: str, new: str) -> None:
+        path = site_repo / rel
+        text = path.read_text(encoding="utf-8")
+        assert old in text
+        time.sleep(0.02)  # a new mtime, even on a coarse file system clock
+        path.write_text(text.replace(old, new), encoding="utf-8")
+
+    rebuild(first=True)
+    edited, other = "program/living/alat-bantu", "program/economy/promosi-umkm"
+    kept = stamp(other)
+    edit("docs/program/living/alat-bantu.md", "title: Alat Bantu", "title: Lift Kursi Roda dan Alat Bantu")
+    rebuild()
+    assert "Lift Kursi Roda dan Alat Bantu" in read(site, edited)
+    for aggregate in ("program", "dimensi/living", "opd/dishub", "cetak"):
+        assert "Lift Kursi Roda dan Alat Bantu" in read(site, aggregate), aggregate
+    assert stamp(other) == kept, "an unchanged programme page was rebuilt"
+
+    edit("data/opd.yml", "name: Dinas Perhubungan,", "name: Dinas Perhubungan dan Jalan,")
+    rebuild()
+    assert "Dinas Perhubungan dan Jalan" in read(site, edited)
+    assert stamp(other) != kept, "a change to data/ must rebuild every programme page"
+
+    # Search finds every page once, as after a full build of the same plan.
+    subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-q", "-f", "mkdocs.yml", "-d", str(site_repo / "full")],
+        cwd=site_repo,
+        check=True,
+        capture_output=True,
+    )
+
+    def entries(folder: Path) -> list[tuple[str, str]]:
+        docs = json.loads((folder / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+        return sorted((d["location"], d["title"]) for d in docs)
+
+    assert entries(site) == entries(site_repo / "full")
+    assert (
+        "program/living/alat-bantu/",
+        "LIV-01 Lift Kursi Roda dan Alat Bantu Disabilitas di Angkutan Umum",
+    ) in entries(site)

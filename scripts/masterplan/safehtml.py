@@ -19,12 +19,13 @@ validator cannot disagree.
 
 from __future__ import annotations
 
+import copy
 import html
 import posixpath
 import secrets
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import quote, unquote
@@ -186,6 +187,16 @@ def convert(text: str) -> str:
     return str(out)
 
 
+#: Stands in for the relative path to the site root in cached renderings and panels:
+#: a per-process secret, so no contributor value can spell it (and it only ever becomes
+#: a run of ``../``).
+BASE_STAND_IN = f"mp-base-{secrets.token_hex(8)}/"
+#: Renderings kept, newest last; past this many the oldest go. A 4,000-programme plan
+#: renders each narrative twice (alone, and after its page's panel headings).
+RENDER_CACHE_SIZE = 10_000
+_cache: OrderedDict[tuple[str, str, str, str, bool], Rendered] = OrderedDict()
+
+
 def render(
     text: str, *, before: str = "", after: str = "", page: str = "", base: str = "", report: bool = True
 ) -> Rendered:
@@ -196,7 +207,28 @@ def render(
     slot comments survive cleaning. ``page`` is the docs-relative path of the page
     (``program/living/x.md``), for relative links; ``base`` leads from where the HTML is
     shown to the site root. ``report=False`` skips listing the changes (the build).
+
+    A narrative is converted and cleaned once per process whatever the ``base``: the
+    validator, its page and the print edition share one rendering, and `mkdocs serve`
+    re-renders only the pages that changed since its last build.
     """
+    key = (text, before, after, page, report)
+    done = _cache.get(key)
+    if done is None:
+        done = _render(text, before=before, after=after, page=page, base=BASE_STAND_IN, report=report)
+        _cache[key] = done
+        if len(_cache) > RENDER_CACHE_SIZE:
+            _cache.popitem(last=False)
+    else:
+        _cache.move_to_end(key)
+    return Rendered(
+        html=done.html.replace(BASE_STAND_IN, base),
+        toc_tokens=copy.deepcopy(done.toc_tokens),
+        changes=[replace(c, value=c.value.replace(BASE_STAND_IN, base)) for c in done.changes],
+    )
+
+
+def _render(text: str, *, before: str, after: str, page: str, base: str, report: bool) -> Rendered:
     head, tail = _mark_slots(before), _mark_slots(after)
     limit = None
     if len(text) > MAX_NARRATIVE:

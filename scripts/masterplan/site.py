@@ -8,6 +8,7 @@ means writing another edge against this class, not touching the engine.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import html
 import re
 from functools import cached_property
@@ -21,15 +22,28 @@ from .loader import DIMENSION_DIR, PROGRAM_DIR
 from .model import Dimension, DimensionPage, Masterplan, Opd, Program
 from .problems import Problem
 from .provenance import last_changed
-from .render import Views, fill_slots
+from .render import TEMPLATES, Views, fill_slots
 from .safehtml import Rendered, slot
 from .schemas import json_schemas
+from .source import Yaml
 from .validate import Report, check
 
 DEFERRED = re.compile(r"<!-- masterplan:deferred-(\d+) -->")
 
 #: Where a site generator's edge keeps the loaded :class:`Site` in its configuration.
 SITE_KEY = "masterplan_site"
+
+
+#: Programme panels of the latest build in this process, by the digest of what they
+#: depend on (:attr:`Site.programs_digest`); `mkdocs serve` rebuilds reuse them.
+_kept_panels: dict[str, dict[str, tuple[Yaml | None, dict[str, str]]]] = {}
+
+
+def _panels(digest: str) -> dict[str, tuple[Yaml | None, dict[str, str]]]:
+    if digest not in _kept_panels:
+        _kept_panels.clear()
+        _kept_panels[digest] = {}
+    return _kept_panels[digest]
 
 
 def base_of(url: str) -> str:
@@ -76,13 +90,41 @@ class Site:
     @property
     def views(self) -> Views:
         if not hasattr(self, "_views"):
-            self._views = Views(self.plan, defer=self.defer, repository=self.repository, history=self.history)
+            self._views = Views(
+                self.plan,
+                defer=self.defer,
+                repository=self.repository,
+                history=self.history,
+                panels=_panels(self.programs_digest),
+            )
         return self._views
 
     def defer(self, html: str) -> str:
         """Keep ``html`` aside and return the placeholder :meth:`page_html` replaces."""
         self._deferred.append(html)
         return "\n" + slot(f"deferred-{len(self._deferred) - 1}") + "\n"
+
+    def is_program(self, src: str) -> bool:
+        return src in self._programs
+
+    @cached_property
+    def programs_digest(self) -> str:
+        """A digest of everything a programme page is made from besides its own file: the
+        data files, the engine's templates, which programmes exist (a page's chart ids
+        come from its place in the plan), the reference date and the git history. While
+        it stays the same, a programme page whose file did not change comes out as it
+        did: `mkdocs serve --dirty` keeps the page, the views keep its panels."""
+        digest = hashlib.sha256()
+        for folder in (self.root / "data", TEMPLATES):
+            for path in sorted(folder.rglob("*")):
+                if path.is_file():
+                    digest.update(path.as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+        digest.update("\0".join(sorted(self._programs)).encode())
+        as_of = self.plan.as_of.isoformat() if self.report.plan is not None else ""
+        digest.update(f"\0{as_of}".encode())
+        for page, revisions in sorted(self.history.items()):  # each page lists its commits
+            digest.update(f"\0{page} {revisions[0].commit if revisions else ''}".encode())
+        return digest.hexdigest()
 
     def generated_files(self) -> dict[str, str]:
         """Static files that exist only in the build: the JSON Schemas, below ``docs/``."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import re
-import secrets
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -14,7 +13,7 @@ from .. import charts, delivery, fmt
 from ..delivery import IndicatorYear
 from ..history import FieldChange, Revision
 from ..model import Indicator, Program
-from ..safehtml import Rendered, render, slot
+from ..safehtml import BASE_STAND_IN, Rendered, render, slot
 from .base import ViewBase
 
 #: A programme page above its narrative: fixed headings (for the table of contents)
@@ -28,9 +27,6 @@ PROGRAM_SKELETON = (
 PROGRAM_SLOTS = ("facts", "budget", "indicators", "history")
 #: Only a full hash is a commit we link to: anything else came from somewhere else.
 COMMIT = re.compile(r"^[0-9a-f]{40}$")
-#: Stands in for the relative path to the site root while panels are cached; secret, so
-#: no contributor value can spell it (and it only ever becomes a run of ``../``).
-_BASE = f"mp-base-{secrets.token_hex(8)}/"
 
 
 def program_skeleton() -> str:
@@ -118,15 +114,16 @@ class ProgramViews(ViewBase):
 
         Each programme's panels are rendered once per build, with a secret stand-in for
         ``base``, and reused by its page and by the print edition (which has another
-        base): rendering them twice cost a 1,000-programme build 0.7 s."""
-        raw = self._fragment_cache.get(program.path)
-        if raw is None:
-            raw = self._fragment_cache[program.path] = self._render_fragments(program, _BASE)
-        return {name: html.replace(_BASE, base) for name, html in raw.items()}
+        base): rendering them twice cost a 1,000-programme build 0.7 s.
 
-    @cached_property
-    def _fragment_cache(self) -> dict[str, dict[str, str]]:
-        return {}
+        ``self.panels`` may come from an earlier build of the same process (``mkdocs
+        serve``), made while everything but the programmes' own files was the same; a
+        programme's panels are reused when its front matter is the very object they were
+        made from (the loader hands back the same one for an unchanged file)."""
+        kept = self.panels.get(program.path)
+        if kept is None or kept[0] is not program.meta or program.meta is None:
+            kept = self.panels[program.path] = (program.meta, self._render_fragments(program, BASE_STAND_IN))
+        return {name: html.replace(BASE_STAND_IN, base) for name, html in kept[1].items()}
 
     def _render_fragments(self, program: Program, base: str) -> dict[str, str]:
         dimension = self.plan.dimension(program.dimension)

@@ -1,0 +1,146 @@
+"""What `mkdocs serve` keeps from one rebuild to the next, and that keeping it changes
+nothing in what is built or reported."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+from pathlib import Path
+
+import yaml
+from jinja2 import DictLoader, Environment
+
+from conftest import ROOT, loaded
+from masterplan import cms
+from masterplan.loader import load_plan
+from masterplan.safehtml import _render, render
+from masterplan.views.base import COMPILED_TEMPLATES
+
+NARRATIVE = (
+    "## Latar belakang\n\nLihat [program UMKM](../economy/promosi-umkm.md#tujuan) dan "
+    "![peta](peta.png).\n\n<b onclick=x>tebal</b> <!-- catatan -->\n"
+)
+
+
+def test_a_narrative_rendered_for_one_page_is_right_for_another_base() -> None:
+    page = "program/living/alat-bantu.md"
+    for base in ("../../../", "../", ""):
+        cached = render(NARRATIVE, page=page, base=base)
+        fresh = _render(NARRATIVE, before="", after="", page=page, base=base, report=True)
+        assert cached == fresh, base
+    html = render(NARRATIVE, page=page, base="../").html
+    assert '<a href="../program/economy/promosi-umkm/#tujuan">' in html
+    assert '<img src="../program/living/peta.png" alt="peta">' in html
+    assert [(c.kind, c.tag) for c in render(NARRATIVE, page=page).changes] == [("tag", "b"), ("comment", "")]
+
+
+def test_a_cached_rendering_cannot_be_changed_by_its_caller() -> None:
+    first = render(NARRATIVE, page="program/living/x.md", base="../")
+    first.toc_tokens[0]["name"] = "diubah"
+    first.changes.clear()
+    again = render(NARRATIVE, page="program/living/x.md", base="../")
+    assert again.toc_tokens[0]["name"] == "Latar belakang"
+    assert again.changes
+
+
+def test_reloading_a_plan_sees_an_edited_page_and_returns_fresh_objects(plan_repo: Path) -> None:
+    first = loaded(plan_repo)
+    program = next(p for p in first.programs if p.id == "LIV-01")
+    program.dimension = "diubah oleh pemanggil"
+    program.indicators[0].name = "diubah oleh pemanggil"
+    again = next(p for p in loaded(plan_repo).programs if p.id == "LIV-01")
+    assert (again.dimension, again.indicators[0].name) == ("living", "Armada dengan alat bantu")
+
+    page = plan_repo / "docs/program/living/alat-bantu.md"
+    page.write_text(
+        page.read_text(encoding="utf-8").replace("progress: 40", "progress: 140"), encoding="utf-8"
+    )
+    problems = load_plan(plan_repo).problems
+    assert [(p.file, p.key, p.code) for p in problems] == [
+        ("docs/program/living/alat-bantu.md", "progress", "bad-value")
+    ]
+    page.write_text(
+        page.read_text(encoding="utf-8").replace("progress: 140", "progress: 50"), encoding="utf-8"
+    )
+    edited = loaded(plan_repo)
+    assert next(p for p in edited.programs if p.id == "LIV-01").progress == 50
+
+
+def test_an_edited_template_is_compiled_again() -> None:
+    templates = {"a.html": "satu {{ x }}"}
+
+    def rendered() -> str:
+        env = Environment(loader=DictLoader(templates), bytecode_cache=COMPILED_TEMPLATES, auto_reload=False)
+        return env.get_template("a.html").render(x=1)
+
+    assert rendered() == "satu 1"
+    assert rendered() == "satu 1"
+    templates["a.html"] = "dua {{ x }}"
+    assert rendered() == "dua 1"
+
+
+def test_the_form_is_copied_once_and_kept_exact(plan_repo: Path, tmp_path: Path) -> None:
+    plan = loaded(plan_repo)
+    out = tmp_path / "site"
+    cms.write(plan, out, root=ROOT)
+    admin = out / "admin"
+    bundle = admin / "decap-cms.js"
+    before = bundle.stat().st_mtime_ns
+    (admin / "lama.js").write_text("stale", encoding="utf-8")
+    (admin / "yaml" / "lama").mkdir()
+    (admin / "layout.js").write_text("diubah", encoding="utf-8")
+    os.utime(admin / "layout.js", ns=(0, 0))
+    cms.write(plan, out, root=ROOT)
+    assert bundle.stat().st_mtime_ns == before
+    assert not (admin / "lama.js").exists() and not (admin / "yaml" / "lama").exists()
+    assert (admin / "layout.js").read_bytes() == (cms.ASSETS / "layout.js").read_bytes()
+    fresh = tmp_path / "fresh"
+    cms.write(plan, fresh, root=ROOT)
+    listing = sorted(p.relative_to(admin).as_posix() for p in admin.rglob("*"))
+    assert listing == sorted(p.relative_to(fresh / "admin").as_posix() for p in (fresh / "admin").rglob("*"))
+    for name in listing:
+        if (admin / name).is_file():
+            assert (admin / name).read_bytes() == (fresh / "admin" / name).read_bytes(), name
+    shutil.rmtree(fresh)
+
+
+def test_the_form_config_is_what_yaml_safe_dump_writes(plan_repo: Path) -> None:
+    config = cms.config(
+        loaded(plan_repo), repository="https://github.com/a/b", site_url="https://a.github.io/b/"
+    )
+    fast = yaml.dump(config, Dumper=cms.DUMPER, allow_unicode=True, sort_keys=False)
+    assert fast == yaml.safe_dump(config, allow_unicode=True, sort_keys=False)
+
+
+def _hooks():
+    spec = importlib.util.spec_from_file_location("edge_hooks_merge", ROOT / "macros" / "hooks.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_a_dirty_rebuild_replaces_the_search_entries_of_the_pages_it_built() -> None:
+    def entries(url: str, *sections: str, text: str = "") -> list[dict[str, str]]:
+        return [{"location": url, "text": text}] + [
+            {"location": f"{url}#{s}", "text": text} for s in sections
+        ]
+
+    previous = (
+        entries("", "visi") + entries("program/", "daftar") + entries("program/a/", "x") + entries("cetak/")
+    )
+    # What Material writes: its merge keeps old runs of every rebuilt page but the first.
+    written = (
+        entries("program/", "daftar")
+        + entries("program/a/", "x")
+        + entries("cetak/")
+        + entries("", "baru", text="baru")
+        + entries("program/", text="baru")
+        + entries("cetak/", "bab", text="baru")
+    )
+    merged = _hooks().merge_search_entries(previous, written, {"", "program/", "cetak/"})
+    assert sorted(d["location"] for d in merged) == sorted(
+        ["", "#baru", "program/", "program/a/", "program/a/#x", "cetak/", "cetak/#bab"]
+    )
+    assert all(d["text"] == "baru" for d in merged if not d["location"].startswith("program/a/"))
