@@ -11,27 +11,96 @@ import statistics
 import subprocess
 import sys
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 
 from .synth import copy_site_files, write_plan
 
-# Runs inside the child process: load the config and build, timing both.
+# Runs inside the child process: load the config and build, timing both, and the time
+# spent in each MkDocs event (plugins and hooks) and in Markdown conversion; the rest is
+# MkDocs itself and the theme's templates.
 _CHILD = """
-import json, resource, sys, time
+import collections, json, resource, sys, time
+from mkdocs import plugins
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
+from mkdocs.structure.pages import Page
+spent = collections.Counter()
+def timed(name, call):
+    def wrapper(*args, **kwargs):
+        start = time.perf_counter()
+        try:
+            return call(*args, **kwargs)
+        finally:
+            spent[name] += time.perf_counter() - start
+    return wrapper
+run_event = plugins.PluginCollection.run_event
+plugins.PluginCollection.run_event = lambda self, name, *a, **k: timed(name, run_event)(self, name, *a, **k)
+Page.render = timed("markdown", Page.render)
 t = time.perf_counter()
 build(load_config(sys.argv[1], site_dir=sys.argv[2]))
 seconds = time.perf_counter() - t
-print(json.dumps({"seconds": seconds, "peak_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps({"seconds": seconds, "peak_kb": peak, "stages": spent}))
 """
+
+# The edit-preview loop of `scripts/serve` (`mkdocs serve --dirty`): a first build, then
+# one programme's title changes and the site is rebuilt as serve does (config reloaded).
+_REBUILD_CHILD = """
+import json, pathlib, sys, time
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+config = load_config(sys.argv[1], site_dir=sys.argv[2])
+config.plugins.on_startup(command="serve", dirty=True)
+build(config, dirty=True)
+page = pathlib.Path(sys.argv[3])
+time.sleep(0.05)
+page.write_text(page.read_text(encoding="utf-8").replace("title: ", "title: Disunting ", 1), encoding="utf-8")
+t = time.perf_counter()
+build(load_config(sys.argv[1], site_dir=sys.argv[2]), dirty=True)
+print(json.dumps({"seconds": time.perf_counter() - t}))
+"""
+
+# `masterplan validate` as a command (a fresh process), and a second check in the same
+# process (what `mkdocs serve` does after a save).
+_VALIDATE_CHILD = """
+import json, pathlib, sys, time
+t = time.perf_counter()
+from masterplan.validate import check
+report = check(pathlib.Path(sys.argv[1]))
+cold = time.perf_counter() - t
+assert report.ok, report.problems[:3]
+t = time.perf_counter()
+check(pathlib.Path(sys.argv[1]))
+print(json.dumps({"cold": cold, "warm": time.perf_counter() - t}))
+"""
+
+#: Stages of a build as the report names them, by MkDocs event.
+STAGES = {
+    "config": "muat & validasi rencana (on_config)",
+    "files": "berkas (on_files)",
+    "page_read_source": "baca halaman",
+    "page_markdown": "makro & tampilan (on_page_markdown)",
+    "markdown": "Markdown ke HTML",
+    "page_content": "narasi staf (on_page_content)",
+    "page_context": "indeks pencarian (on_page_context)",
+    "post_page": "slot & HTML akhir (on_post_page)",
+    "post_build": "data terbuka, /admin/, indeks (on_post_build)",
+}
 
 
 class BenchError(Exception):
     """A benchmark build failed; the message holds the end of its output."""
+
+
+@dataclass(frozen=True)
+class Run:
+    seconds: float
+    peak_mb: float
+    stages: dict[str, float]
 
 
 @dataclass(frozen=True)
@@ -41,25 +110,46 @@ class Measure:
     plain_seconds: float
     full_peak_mb: float
     plain_peak_mb: float
+    full_stages: dict[str, float] = field(default_factory=dict)
+    plain_stages: dict[str, float] = field(default_factory=dict)
+    rebuild_seconds: float | None = None
+    validate_cold: float | None = None
+    validate_warm: float | None = None
 
     @property
     def ratio(self) -> float:
         return self.full_seconds / self.plain_seconds
 
 
-def build_once(config: Path, site: Path) -> tuple[float, float]:
-    """Seconds and peak MB of one ``mkdocs build`` of ``config``."""
+def _child(script: str, *args: str) -> dict[str, Any]:
     result = subprocess.run(
-        [sys.executable, "-c", _CHILD, str(config), str(site)],
+        [sys.executable, "-c", script, *args],
         capture_output=True,
         text=True,
         check=False,
-        env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"},
+        env={
+            "NO_MKDOCS_2_WARNING": "1",
+            "PATH": "/usr/bin:/bin",
+            "PYTHONPATH": str(Path(__file__).parent.parent),
+        },
     )
     if result.returncode != 0:
-        raise BenchError(f"build {config} gagal:\n{result.stderr[-3000:]}")
-    data = json.loads(result.stdout.strip().splitlines()[-1])
-    return float(data["seconds"]), data["peak_kb"] / 1024
+        raise BenchError(f"{' '.join(args)} gagal:\n{result.stderr[-3000:]}")
+    data: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
+    return data
+
+
+def build_once(config: Path, site: Path) -> Run:
+    """Seconds, peak MB and per-stage seconds of one ``mkdocs build`` of ``config``."""
+    data = _child(_CHILD, str(config), str(site))
+    return Run(
+        float(data["seconds"]), data["peak_kb"] / 1024, {k: float(v) for k, v in data["stages"].items()}
+    )
+
+
+def rebuild_once(config: Path, site: Path, page: Path) -> float:
+    """Seconds of a `scripts/serve` rebuild after ``page`` changed."""
+    return float(_child(_REBUILD_CHILD, str(config), str(site), str(page))["seconds"])
 
 
 def plain_config(full: Path, dest: Path) -> Path:
@@ -85,13 +175,28 @@ def measure(source_root: Path, work: Path, *, programs: int, opds: int, repeat: 
         # Interleaved, so that a slow moment of a shared machine hits both builds alike.
         full_runs.append(build_once(repo / "mkdocs.yml", work / "site-full"))
         plain_runs.append(build_once(plain, work / "site-plain"))
+    checks = _child(_VALIDATE_CHILD, str(repo))
+    page = sorted((repo / "docs" / "program").rglob("*.md"))[programs // 2]
+    rebuild = statistics.median(
+        rebuild_once(repo / "mkdocs.yml", work / f"site-serve-{i}", page) for i in range(repeat)
+    )
     return Measure(
         programs=programs,
-        full_seconds=statistics.median(s for s, _ in full_runs),
-        plain_seconds=statistics.median(s for s, _ in plain_runs),
-        full_peak_mb=max(m for _, m in full_runs),
-        plain_peak_mb=max(m for _, m in plain_runs),
+        full_seconds=statistics.median(r.seconds for r in full_runs),
+        plain_seconds=statistics.median(r.seconds for r in plain_runs),
+        full_peak_mb=max(r.peak_mb for r in full_runs),
+        plain_peak_mb=max(r.peak_mb for r in plain_runs),
+        full_stages=_median_stages(full_runs),
+        plain_stages=_median_stages(plain_runs),
+        rebuild_seconds=rebuild,
+        validate_cold=float(checks["cold"]),
+        validate_warm=float(checks["warm"]),
     )
+
+
+def _median_stages(runs: list[Run]) -> dict[str, float]:
+    names = {name for run in runs for name in run.stages}
+    return {name: statistics.median(run.stages.get(name, 0.0) for run in runs) for name in names}
 
 
 def run(source_root: Path, sizes: list[int], *, opds: int, repeat: int) -> list[Measure]:
@@ -100,7 +205,8 @@ def run(source_root: Path, sizes: list[int], *, opds: int, repeat: int) -> list[
 
 
 def report(measures: list[Measure]) -> str:
-    """A Markdown table, plus how time grows with the number of programmes."""
+    """Markdown tables: the ratio to plain Material, where the time goes, the edit-preview
+    loop and validation; then how time grows with the number of programmes."""
     lines = [
         "| program | build penuh (s) | Material polos (s) | rasio | memori puncak penuh / polos (MB) |",
         "|---:|---:|---:|---:|---:|",
@@ -110,6 +216,31 @@ def report(measures: list[Measure]) -> str:
             f"| {m.programs} | {m.full_seconds:.2f} | {m.plain_seconds:.2f} | {m.ratio:.2f} | "
             f"{m.full_peak_mb:.0f} / {m.plain_peak_mb:.0f} |"
         )
+    lines += [
+        "",
+        "| program | build ulang `scripts/serve` setelah 1 program disunting (s) | "
+        "validasi, proses baru (s) | validasi kedua, proses sama (s) |",
+        "|---:|---:|---:|---:|",
+    ]
+    for m in measures:
+        lines.append(
+            f"| {m.programs} | {_s(m.rebuild_seconds)} | {_s(m.validate_cold)} | {_s(m.validate_warm)} |"
+        )
+    for m in measures:
+        lines += [
+            "",
+            f"Tahap build, {m.programs} program (detik; penuh / polos):",
+            "",
+            "| tahap | penuh | polos |",
+            "|---|---:|---:|",
+        ]
+        for name, label in STAGES.items():
+            lines.append(f"| {label} | {_s(m.full_stages.get(name))} | {_s(m.plain_stages.get(name))} |")
+        rest = [
+            m.full_seconds - sum(m.full_stages.get(n, 0.0) for n in STAGES),
+            m.plain_seconds - sum(m.plain_stages.get(n, 0.0) for n in STAGES),
+        ]
+        lines.append(f"| MkDocs, templat tema, tulis berkas | {rest[0]:.2f} | {rest[1]:.2f} |")
     first = measures[0]
     for m in measures[1:]:
         lines.append(
@@ -117,6 +248,10 @@ def report(measures: list[Measure]) -> str:
             f"{m.full_seconds / first.full_seconds:.2f}x."
         )
     return "\n".join(lines) + "\n"
+
+
+def _s(seconds: float | None) -> str:
+    return "–" if seconds is None else f"{seconds:.2f}"
 
 
 #: Inputs that make Markdown parsers or regexes slow: long runs of openers, nested or
@@ -152,9 +287,7 @@ HOSTILE_PATTERNS = [
 ]
 
 
-def hostile(
-    source_root: Path, *, sizes: tuple[int, ...] = (49_000, 999_000)
-) -> list[tuple[str, int, float]]:
+def hostile(source_root: Path, *, sizes: tuple[int, ...] = (49_000, 999_000)) -> list[tuple[str, int, float]]:
     """Seconds that `check()` takes on a plan with one page of ``size`` characters of each
     hostile pattern (just under the narrative limit, and just under the file limit)."""
     import time

@@ -138,7 +138,9 @@ def cmd_bench(args: argparse.Namespace, out: TextIO) -> int:
 
     Membuat rencana sintetis (N program, M OPD) di folder sementara, membangunnya dengan
     situs ini dan dengan Material polos atas halaman yang sama, lalu melaporkan median
-    waktu dan memori puncak. Angka dilaporkan, tidak diuji: mesin bersama itu bising.
+    waktu, rasio, waktu per tahap build dan memori puncak; juga waktu build ulang
+    `scripts/serve` setelah satu program disunting, dan waktu validasi. Angka
+    dilaporkan, tidak diuji: mesin bersama itu bising.
     Dengan --hostile: waktu validasi satu halaman berisi pola jahat hingga 1 MB.
     """
     if args.hostile:
