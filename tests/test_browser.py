@@ -182,8 +182,10 @@ def test_catalogue_filters_by_opd(page: Any, server: str, sample_site: tuple[Pat
     rows = page.locator("#mp-catalogue tbody tr")
     count = page.locator(".mp-count")
     expect(rows).to_have_count(total)
-    # The count is written by katalog.js: once it shows, the filters are bound.
     expect(count).to_have_text(f"{total} dari {total} program ditampilkan")
+    # katalog.js turns the column headings into sort buttons after binding the filters,
+    # in the same run: once a heading is a button, choosing an OPD filters.
+    expect(page.get_by_role("button", name="Kode")).to_be_visible()
     page.locator("select[data-filter=opd]").select_option("dishub")
     involved = [p for p in plan.programs if p.lead == "dishub" or "dishub" in p.support]
     expect(count).to_have_text(f"{len(involved)} dari {total} program ditampilkan")
