@@ -33,8 +33,8 @@ NAMED_SEARCH_DIALOG = SEARCH_DIALOG[:-1] + ' aria-label="Cari di rencana induk">
 
 
 #: Kept between the builds of one `mkdocs serve` (MkDocs loads this module once):
-#: whether rebuilds are dirty, the pages built by the current build, the search entries
-#: of the previous one.
+#: whether rebuilds are dirty, the pages of the current build and those it built, the
+#: search entries of the previous one.
 _serve: dict[str, Any] = {"built": set()}
 
 
@@ -78,6 +78,7 @@ def on_files(files: Any, config: Any) -> Any:
     for rel, text in site.generated_files().items():
         files.append(File.generated(config, rel, content=text))
     _rebuild_all_but_unchanged_programmes(files, site, config)
+    _serve["pages"] = {file.url for file in files.documentation_pages()}
     return files
 
 
@@ -178,16 +179,17 @@ def _indonesian_search(index: Path) -> None:
         if "#" in doc["location"]:
             doc.pop("tags", None)
     if _serve.get("dirty") and "docs" in _serve:
-        data["docs"] = merge_search_entries(_serve["docs"], data["docs"], _serve["built"])
+        data["docs"] = merge_search_entries(_serve["docs"], data["docs"], _serve["built"], _serve["pages"])
     _serve["docs"] = data["docs"]
     index.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
 def merge_search_entries(
-    previous: list[dict[str, Any]], written: list[dict[str, Any]], built: set[str]
+    previous: list[dict[str, Any]], written: list[dict[str, Any]], built: set[str], pages: set[str]
 ) -> list[dict[str, Any]]:
     """The search entries after a `--dirty` rebuild: the previous build's, with those of
-    the pages ``built`` now replaced by their new ones.
+    the pages ``built`` now replaced by their new ones, and none of a page no longer in
+    ``pages`` (a programme page deleted while serving).
 
     Material merges a dirty rebuild's entries into the previous index assuming one page
     was rebuilt; ours rebuild every page that aggregates the plan, and its merge would
@@ -204,7 +206,7 @@ def merge_search_entries(
                     break
                 run.append(section)
             fresh[url] = run
-    kept = [doc for doc in previous if doc["location"].partition("#")[0] not in fresh]
+    kept = [doc for doc in previous if doc["location"].partition("#")[0] in pages - fresh.keys()]
     return kept + [doc for run in fresh.values() for doc in run]
 
 

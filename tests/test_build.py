@@ -323,8 +323,10 @@ def test_serve_rebuilds_an_edited_programme_and_every_page_that_shows_it(site_re
     rebuild()
     assert "Dinas Perhubungan dan Jalan" in read(site, edited)
     assert stamp(other) != kept, "a change to data/ must rebuild every programme page"
+    (site_repo / "docs/program/society/ruang-belajar.md").unlink()
+    rebuild()
 
-    # Search finds every page once, as after a full build of the same plan.
+    # Search finds every page once, and not the deleted one, as after a full build.
     subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "-q", "-f", "mkdocs.yml", "-d", str(site_repo / "full")],
         cwd=site_repo,
@@ -337,6 +339,7 @@ def test_serve_rebuilds_an_edited_programme_and_every_page_that_shows_it(site_re
         return sorted((d["location"], d["title"]) for d in docs)
 
     assert entries(site) == entries(site_repo / "full")
+    assert not any(location.startswith("program/society/") for location, _ in entries(site))
     assert (
         "program/living/alat-bantu/",
         "LIV-01 Lift Kursi Roda dan Alat Bantu Disabilitas di Angkutan Umum",

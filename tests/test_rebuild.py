@@ -128,7 +128,11 @@ def test_a_dirty_rebuild_replaces_the_search_entries_of_the_pages_it_built() -> 
         ]
 
     previous = (
-        entries("", "visi") + entries("program/", "daftar") + entries("program/a/", "x") + entries("cetak/")
+        entries("", "visi")
+        + entries("program/", "daftar")
+        + entries("program/a/", "x")
+        + entries("program/dihapus/", "y")
+        + entries("cetak/")
     )
     # What Material writes: its merge keeps old runs of every rebuilt page but the first.
     written = (
@@ -139,7 +143,8 @@ def test_a_dirty_rebuild_replaces_the_search_entries_of_the_pages_it_built() -> 
         + entries("program/", text="baru")
         + entries("cetak/", "bab", text="baru")
     )
-    merged = _hooks().merge_search_entries(previous, written, {"", "program/", "cetak/"})
+    pages = {"", "program/", "program/a/", "cetak/"}  # program/dihapus/ was deleted
+    merged = _hooks().merge_search_entries(previous, written, {"", "program/", "cetak/"}, pages)
     assert sorted(d["location"] for d in merged) == sorted(
         ["", "#baru", "program/", "program/a/", "program/a/#x", "cetak/", "cetak/#bab"]
     )
