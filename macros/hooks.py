@@ -82,26 +82,59 @@ def on_files(files: Any, config: Any) -> Any:
     return files
 
 
-#: What programme pages were made from in the previous build of this process (`mkdocs
-#: serve` keeps this module between rebuilds).
+#: What the previous build of this process was made from (`mkdocs serve` keeps this
+#: module between rebuilds).
 _last_build: dict[str, str] = {}
+#: Macros that print contributors' narratives on a project page (see macros/main.py).
+NARRATIVE_MACROS = ("edisi_cetak",)
 
 
 def _rebuild_all_but_unchanged_programmes(files: Any, site: Site, config: Any) -> None:
-    """`mkdocs serve --dirty` rebuilds only pages whose file changed. A programme page
-    depends on its file and on what :attr:`Site.programs_digest` digests; every other
-    page (catalogue, matrices, dimension and OPD pages, print edition...) aggregates the
-    whole plan, so it is rebuilt every time. In a full build this changes nothing."""
-    digest = site.programs_digest
-    unchanged = _last_build.get("digest") == digest
-    _last_build["digest"] = digest
+    """Which pages a `mkdocs serve --dirty` rebuild builds again (in a full build every
+    page is built and this changes nothing).
+
+    - Programme and dimension pages: when their own file changed, or when anything
+      else they are made from did (:attr:`Site.programs_digest`: data, templates...).
+      Dimension pages list their programmes: also when any front matter changed.
+    - Every other page aggregates the plan's front matter (catalogue, matrices, OPD
+      pages...): when any front matter changed. A page that prints narratives (the
+      print edition): after every change.
+    """
+    digest, fronts = site.programs_digest, site.front_matter_digest
+    same = _last_build.get("digest") == digest
+    same_fronts = same and _last_build.get("fronts") == fronts
+    _last_build.update(digest=digest, fronts=fronts)
     for file in files.documentation_pages():
-        if not (unchanged and site.is_program(_src_of(file.src_uri, config))):
+        src = _src_of(file.src_uri, config)
+        if site.is_program(src):
+            rebuild = not same
+        elif is_contributor_page(src):
+            rebuild = not same_fronts
+        elif not same_fronts or _prints_narratives(file):
+            rebuild = True
+        elif file.generated_by is not None:  # an OPD page: only its first time
+            rebuild = not Path(file.abs_dest_path).is_file()
+        else:
+            continue  # a project page: MkDocs compares its file's time with its page's
+        if rebuild:
             file.is_modified = _modified
+        elif file.generated_by is not None:
+            file.is_modified = _unmodified
+
+
+def _prints_narratives(file: Any) -> bool:
+    if file.abs_src_path is None:
+        return False
+    text = Path(file.abs_src_path).read_text(encoding="utf-8", errors="replace")
+    return any(name in text for name in NARRATIVE_MACROS)
 
 
 def _modified() -> bool:
     return True
+
+
+def _unmodified() -> bool:
+    return False
 
 
 def on_env(env: Any, config: Any, files: Any) -> Any:

@@ -286,8 +286,9 @@ def test_serve_rebuilds_on_changes_to_data_and_templates(site_repo: Path) -> Non
 
 def test_serve_rebuilds_an_edited_programme_and_every_page_that_shows_it(site_repo: Path) -> None:
     """`scripts/serve` runs `mkdocs serve --dirty`: after a save, an unchanged programme
-    page is kept, the edited one and every page aggregating the plan are rebuilt, and a
-    change to data/ rebuilds every programme page (they show OPD names)."""
+    page is kept, the edited one and every page aggregating the plan are rebuilt (only
+    the print edition when the narrative alone changed), and a change to data/ rebuilds
+    every programme page (they show OPD names)."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
@@ -318,6 +319,16 @@ def test_serve_rebuilds_an_edited_programme_and_every_page_that_shows_it(site_re
     for aggregate in ("program", "dimensi/living", "opd/dishub", "cetak"):
         assert "Lift Kursi Roda dan Alat Bantu" in read(site, aggregate), aggregate
     assert stamp(other) == kept, "an unchanged programme page was rebuilt"
+    assert "Lift Kursi Roda dan Alat Bantu" in (site / "data" / "programs.csv").read_text(encoding="utf-8")
+
+    # A narrative alone: its page and the print edition show it; the pages made from
+    # front matter only are kept.
+    catalogue, opd = stamp("program"), stamp("opd/dishub")
+    edit("docs/program/living/alat-bantu.md", "Memasang alat bantu.", "Memasang lift kursi roda.")
+    rebuild()
+    assert "Memasang lift kursi roda." in read(site, edited)
+    assert "Memasang lift kursi roda." in read(site, "cetak")
+    assert (stamp("program"), stamp("opd/dishub")) == (catalogue, opd)
 
     edit("data/opd.yml", "name: Dinas Perhubungan,", "name: Dinas Perhubungan dan Jalan,")
     rebuild()
@@ -340,6 +351,7 @@ def test_serve_rebuilds_an_edited_programme_and_every_page_that_shows_it(site_re
 
     assert entries(site) == entries(site_repo / "full")
     assert not any(location.startswith("program/society/") for location, _ in entries(site))
+    assert "lift kursi roda" in (site / "search" / "search_index.json").read_text(encoding="utf-8")
     assert (
         "program/living/alat-bantu/",
         "LIV-01 Lift Kursi Roda dan Alat Bantu Disabilitas di Angkutan Umum",

@@ -39,6 +39,10 @@ SITE_KEY = "masterplan_site"
 _kept_panels: dict[str, dict[str, tuple[Yaml | None, dict[str, str]]]] = {}
 
 
+#: The open-data files of the latest build in this process (see :attr:`Site.exports`).
+_kept_exports: dict[str, dict[str, bytes]] = {}
+
+
 def _panels(digest: str) -> dict[str, tuple[Yaml | None, dict[str, str]]]:
     if digest not in _kept_panels:
         _kept_panels.clear()
@@ -126,14 +130,31 @@ class Site:
             digest.update(f"\0{page} {revisions[0].commit if revisions else ''}".encode())
         return digest.hexdigest()
 
+    @cached_property
+    def front_matter_digest(self) -> str:
+        """A digest of every staff page's front matter, which the aggregate pages are
+        made from; a change to a narrative alone leaves it as it was."""
+        digest = hashlib.sha256()
+        pages: list[Program | DimensionPage] = [*self._programs.values()]
+        pages += [page for _, page in self._dimensions.values()]
+        for page in pages:
+            digest.update(f"{page.path}\0{page.meta.data if page.meta else None!r}\0".encode())
+        return digest.hexdigest()
+
     def generated_files(self) -> dict[str, str]:
         """Static files that exist only in the build: the JSON Schemas, below ``docs/``."""
         return {f"schema/{name}": text for name, text in json_schemas().items()}
 
     @cached_property
     def exports(self) -> dict[str, bytes]:
-        """The open-data files, computed once per build (the download page lists them)."""
-        return export(self.plan)
+        """The open-data files, computed once per build (the download page lists them),
+        and kept for the next build of the process while the data and every front matter
+        are the same (they hold no narrative)."""
+        key = self.programs_digest + self.front_matter_digest
+        if key not in _kept_exports:
+            _kept_exports.clear()
+            _kept_exports[key] = export(self.plan)
+        return _kept_exports[key]
 
     def print_edition(self, base: str) -> str:
         """The whole plan in book order, for /cetak/."""
