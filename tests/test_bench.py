@@ -22,8 +22,8 @@ def test_bench_reports_the_ratio_stages_rebuild_and_validation() -> None:
     assert len(builds) == 2, result.stdout
     full, plain, ratio = (float(x) for x in builds[0][1:4])
     assert abs(ratio - full / plain) < 0.02  # both printed to two decimals
-    rebuild, cold, warm = (float(x) for x in builds[1][1:4])
-    assert rebuild > 0 and cold > 0 and warm > 0
+    narrative, front, cold, warm = (float(x) for x in builds[1][1:5])
+    assert narrative > 0 and front > 0 and cold > 0 and warm > 0
     stages = {r[0]: r[1:] for r in rows if len(r) == 3}
     macros = stages["makro & tampilan (on_page_markdown)"]
     assert float(macros[0]) > float(macros[1]), "only the full build renders the plan's views"
