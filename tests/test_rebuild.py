@@ -6,16 +6,20 @@ from __future__ import annotations
 import importlib.util
 import os
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import yaml
+from hypothesis import HealthCheck, given, settings
 from jinja2 import DictLoader, Environment
+from test_safehtml import markdown_text
 
 from conftest import ROOT, loaded
 from masterplan import cms
 from masterplan.loader import load_plan
-from masterplan.safehtml import _render, render
+from masterplan.safehtml import BASE_STAND_IN, Rendered, _anchor_headings, _render_clean, render
 from masterplan.views.base import COMPILED_TEMPLATES
+from masterplan.views.program import program_skeleton
 
 NARRATIVE = (
     "## Latar belakang\n\nLihat [program UMKM](../economy/promosi-umkm.md#tujuan) dan "
@@ -23,12 +27,20 @@ NARRATIVE = (
 )
 
 
+def one_pass(text: str, *, before: str = "", page: str = "", base: str = "") -> Rendered:
+    """The reference: generated Markdown and narrative converted and cleaned together,
+    nothing cached."""
+    done = _render_clean(text, before=before, after="", page=page, report=True)
+    html, tokens = _anchor_headings(done.html.replace(BASE_STAND_IN, base))
+    return Rendered(
+        html, tokens, [replace(c, value=c.value.replace(BASE_STAND_IN, base)) for c in done.changes]
+    )
+
+
 def test_a_narrative_rendered_for_one_page_is_right_for_another_base() -> None:
     page = "program/living/alat-bantu.md"
     for base in ("../../../", "../", ""):
-        cached = render(NARRATIVE, page=page, base=base)
-        fresh = _render(NARRATIVE, before="", after="", page=page, base=base, report=True)
-        assert cached == fresh, base
+        assert render(NARRATIVE, page=page, base=base) == one_pass(NARRATIVE, page=page, base=base), base
     html = render(NARRATIVE, page=page, base="../").html
     assert '<a href="../program/economy/promosi-umkm/#tujuan">' in html
     assert '<img src="../program/living/peta.png" alt="peta">' in html
@@ -149,3 +161,63 @@ def test_a_dirty_rebuild_replaces_the_search_entries_of_the_pages_it_built() -> 
         ["", "#baru", "program/", "program/a/", "program/a/#x", "cetak/", "cetak/#bab"]
     )
     assert all(d["text"] == "baru" for d in merged if not d["location"].startswith("program/a/"))
+
+
+#: Narratives that could reach back into the blocks before them, if anything could.
+EDGES = [
+    "",
+    "\n\n\n",
+    "    kode terindentasi\n",
+    "lanjutan paragraf\n===\n",
+    "===\n",
+    "- lanjutan\n  daftar",
+    "   - daftar menjorok\n",
+    "> kutipan\nlanjut",
+    "```\nfence tidak ditutup\n",
+    "~~~\n",
+    "<!-- komentar tidak ditutup\n",
+    "<pre>\nblok HTML tidak ditutup\n",
+    "<div>\n",
+    "[a]: https://contoh.example/\n\n[a] dan [b]",
+    "## Indikator kinerja\n\n## Anggaran dan realisasi\n\n## Riwayat perubahan",
+    "| a | b |\n|---|---|\n| 1 | 2 |",
+    "mpslot bukan slot\n",
+    "<!-- masterplan:facts -->\n",
+    "a" * 50_001,
+    "<" * 2_001,
+    "> " * 150 + "dalam",
+]
+
+
+def _narratives() -> list[str]:
+    from test_cases import CASES
+
+    from masterplan.bench import HOSTILE_PATTERNS
+
+    texts = list(EDGES)
+    for case_file in CASES:
+        case = yaml.safe_load(case_file.read_text(encoding="utf-8"))
+        texts += [
+            new for pairs in (case.get("replace") or {}).values() for _, new in pairs if isinstance(new, str)
+        ]
+    texts += [pattern * 40 for pattern in HOSTILE_PATTERNS]
+    for page in sorted((ROOT / "tests/fixtures/sample/docs/program").rglob("*.md")):
+        texts.append(page.read_text(encoding="utf-8").split("\n---\n", 1)[1])
+    return texts
+
+
+def test_a_programme_page_renders_as_if_its_panels_and_narrative_were_one_text() -> None:
+    before = program_skeleton()
+    for text in _narratives():
+        for base in ("../../../", ""):
+            split = render(text, before=before, page="program/living/x.md", base=base)
+            assert split == one_pass(text, before=before, page="program/living/x.md", base=base), text[:80]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(markdown_text)
+def test_any_narrative_after_the_panels_renders_as_one_text(text: str) -> None:
+    before = program_skeleton()
+    assert render(text, before=before, page="program/living/x.md", base="../") == one_pass(
+        text, before=before, page="program/living/x.md", base="../"
+    )

@@ -19,7 +19,6 @@ validator cannot disagree.
 
 from __future__ import annotations
 
-import copy
 import html
 import posixpath
 import secrets
@@ -194,7 +193,19 @@ BASE_STAND_IN = f"mp-base-{secrets.token_hex(8)}/"
 #: Renderings kept, newest last; past this many the oldest go. A 4,000-programme plan
 #: renders each narrative twice (alone, and after its page's panel headings).
 RENDER_CACHE_SIZE = 10_000
-_cache: OrderedDict[tuple[str, str, str, str, bool], Rendered] = OrderedDict()
+
+
+@dataclass(frozen=True)
+class _Clean:
+    """A rendering before its headings get ids: those depend on what shares the page."""
+
+    html: str
+    changes: tuple[Change, ...]
+    limited: bool
+    """The narrative was too large or too complex and is shown as plain text."""
+
+
+_cache: OrderedDict[tuple[str, str, str, str, bool], _Clean] = OrderedDict()
 
 
 def render(
@@ -203,32 +214,52 @@ def render(
     """Contributor Markdown ``text`` as clean HTML, with what cleaning removed.
 
     ``before`` and ``after`` are generated Markdown around ``text`` (a programme's panel
-    headings): they are read in the same pass, so heading ids stay unique, and their
-    slot comments survive cleaning. ``page`` is the docs-relative path of the page
-    (``program/living/x.md``), for relative links; ``base`` leads from where the HTML is
-    shown to the site root. ``report=False`` skips listing the changes (the build).
+    headings): heading ids are unique across all three, and their slot comments survive
+    cleaning. ``page`` is the docs-relative path of the page (``program/living/x.md``),
+    for relative links; ``base`` leads from where the HTML is shown to the site root.
+    ``report=False`` skips listing the changes (the build).
 
-    A narrative is converted and cleaned once per process whatever the ``base``: the
-    validator, its page and the print edition share one rendering, and `mkdocs serve`
-    re-renders only the pages that changed since its last build.
+    A narrative is converted and cleaned once per process whatever the ``base`` and
+    whatever comes before it: the validator, its page (after the panel headings) and the
+    print edition share one rendering, and `mkdocs serve` re-renders only the pages
+    that changed since its last build.
     """
-    key = (text, before, after, page, report)
-    done = _cache.get(key)
-    if done is None:
-        done = _render(text, before=before, after=after, page=page, base=BASE_STAND_IN, report=report)
-        _cache[key] = done
-        if len(_cache) > RENDER_CACHE_SIZE:
-            _cache.popitem(last=False)
+    if before and not after:
+        narrative = _cleaned(text, "", "", page, report)
+        if narrative.limited:
+            done = _cleaned(text, before, "", page, report)
+        else:
+            # Converted apart, generated Markdown before a narrative gives the HTML of one
+            # pass (a test compares them on every case): a narrative cannot reach back
+            # into the blocks before it. Not so after it: an unclosed fence or HTML block
+            # swallows what follows, so ``after`` is always read in the same pass.
+            head = _cleaned("", before, "", "", False)
+            done = _Clean(head.html + narrative.html, narrative.changes, False)
     else:
-        _cache.move_to_end(key)
+        done = _cleaned(text, before, after, page, report)
+    out, tokens = _anchor_headings(done.html.replace(BASE_STAND_IN, base))
     return Rendered(
-        html=done.html.replace(BASE_STAND_IN, base),
-        toc_tokens=copy.deepcopy(done.toc_tokens),
+        html=out,
+        toc_tokens=tokens,
         changes=[replace(c, value=c.value.replace(BASE_STAND_IN, base)) for c in done.changes],
     )
 
 
-def _render(text: str, *, before: str, after: str, page: str, base: str, report: bool) -> Rendered:
+def _cleaned(text: str, before: str, after: str, page: str, report: bool) -> _Clean:
+    key = (text, before, after, page, report)
+    done = _cache.get(key)
+    if done is None:
+        done = _cache[key] = _render_clean(text, before=before, after=after, page=page, report=report)
+        if len(_cache) > RENDER_CACHE_SIZE:
+            _cache.popitem(last=False)
+    else:
+        _cache.move_to_end(key)
+    return done
+
+
+def _render_clean(text: str, *, before: str, after: str, page: str, report: bool) -> _Clean:
+    """One pass over ``before``, ``text`` and ``after``: convert, clean, restore the
+    slots; relative links lead from :data:`BASE_STAND_IN`."""
     head, tail = _mark_slots(before), _mark_slots(after)
     limit = None
     if len(text) > MAX_NARRATIVE:
@@ -236,13 +267,15 @@ def _render(text: str, *, before: str, after: str, page: str, base: str, report:
     elif text.count("<") > MAX_ANGLES:
         limit = Change("too-complex", "", value=text)
     else:
-        raw = convert(f"{head}\n\n{text}\n\n{tail}" if head or tail else text)
+        # Nothing after a narrative that has nothing after it: blank lines would become
+        # part of an unclosed fence, and the page would differ from the narrative alone.
+        raw = convert("\n\n".join(part for part in (head, text, tail) if part))
         if _depth(raw) > MAX_DEPTH:  # our own parts nest a few levels at most
             limit = Change("too-complex", "", value=text)
     if limit is not None:
         text, head = "", _mark_slots(before + "\n\n" + slot("inert") + "\n\n")
         raw = convert(f"{head}\n\n{tail}")
-    rewrite = links(page, base)
+    rewrite = links(page, BASE_STAND_IN)
     out = clean(raw, rewrite)
     changes = [limit] if limit else _changes(raw, out, text, rewrite) if report else []
     if head or tail:
@@ -252,8 +285,7 @@ def _render(text: str, *, before: str, after: str, page: str, base: str, report:
         )
     if limit is not None:
         out = out.replace(slot("inert"), f'<pre class="mp-inert">{html.escape(limit.value)}</pre>', 1)
-    out, tokens = _anchor_headings(out)
-    return Rendered(html=out, toc_tokens=tokens, changes=changes)
+    return _Clean(out, tuple(changes), limit is not None)
 
 
 def _depth(fragment: str) -> int:
