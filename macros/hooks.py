@@ -34,7 +34,7 @@ NAMED_SEARCH_DIALOG = SEARCH_DIALOG[:-1] + ' aria-label="Cari di rencana induk">
 
 #: Kept between the builds of one `mkdocs serve` (MkDocs loads this module once):
 #: whether rebuilds are dirty, the pages of the current build and those it built, the
-#: search entries of the previous one.
+#: search entries and digests of the previous one.
 _serve: dict[str, Any] = {"built": set()}
 
 
@@ -77,19 +77,16 @@ def on_files(files: Any, config: Any) -> Any:
         files.append(File.generated(config, rel, content=""))
     for rel, text in site.generated_files().items():
         files.append(File.generated(config, rel, content=text))
-    _rebuild_all_but_unchanged_programmes(files, site, config)
+    _choose_pages_to_rebuild(files, site, config)
     _serve["pages"] = {file.url for file in files.documentation_pages()}
     return files
 
 
-#: What the previous build of this process was made from (`mkdocs serve` keeps this
-#: module between rebuilds).
-_last_build: dict[str, str] = {}
 #: Macros that print contributors' narratives on a project page (see macros/main.py).
 NARRATIVE_MACROS = ("edisi_cetak",)
 
 
-def _rebuild_all_but_unchanged_programmes(files: Any, site: Site, config: Any) -> None:
+def _choose_pages_to_rebuild(files: Any, site: Site, config: Any) -> None:
     """Which pages a `mkdocs serve --dirty` rebuild builds again (in a full build every
     page is built and this changes nothing).
 
@@ -101,9 +98,9 @@ def _rebuild_all_but_unchanged_programmes(files: Any, site: Site, config: Any) -
       print edition): after every change.
     """
     digest, fronts = site.programs_digest, site.front_matter_digest
-    same = _last_build.get("digest") == digest
-    same_fronts = same and _last_build.get("fronts") == fronts
-    _last_build.update(digest=digest, fronts=fronts)
+    same = _serve.get("digest") == digest
+    same_fronts = same and _serve.get("fronts") == fronts
+    _serve.update(digest=digest, fronts=fronts)
     for file in files.documentation_pages():
         src = _src_of(file.src_uri, config)
         if site.is_program(src):

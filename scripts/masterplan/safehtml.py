@@ -19,10 +19,11 @@ validator cannot disagree.
 
 from __future__ import annotations
 
+import functools
 import html
 import posixpath
 import secrets
-from collections import Counter, OrderedDict
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
@@ -205,9 +206,6 @@ class _Clean:
     """The narrative was too large or too complex and is shown as plain text."""
 
 
-_cache: OrderedDict[tuple[str, str, str, str, bool], _Clean] = OrderedDict()
-
-
 def render(
     text: str, *, before: str = "", after: str = "", page: str = "", base: str = "", report: bool = True
 ) -> Rendered:
@@ -245,16 +243,9 @@ def render(
     )
 
 
+@functools.lru_cache(maxsize=RENDER_CACHE_SIZE)
 def _cleaned(text: str, before: str, after: str, page: str, report: bool) -> _Clean:
-    key = (text, before, after, page, report)
-    done = _cache.get(key)
-    if done is None:
-        done = _cache[key] = _render_clean(text, before=before, after=after, page=page, report=report)
-        if len(_cache) > RENDER_CACHE_SIZE:
-            _cache.popitem(last=False)
-    else:
-        _cache.move_to_end(key)
-    return done
+    return _render_clean(text, before=before, after=after, page=page, report=report)
 
 
 def _render_clean(text: str, *, before: str, after: str, page: str, report: bool) -> _Clean:

@@ -11,8 +11,10 @@ import datetime
 import hashlib
 import html
 import re
+from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
+from typing import TypeVar
 
 from . import fmt
 from .book import book_html
@@ -34,20 +36,21 @@ DEFERRED = re.compile(r"<!-- masterplan:deferred-(\d+) -->")
 SITE_KEY = "masterplan_site"
 
 
-#: Programme panels of the latest build in this process, by the digest of what they
-#: depend on (:attr:`Site.programs_digest`); `mkdocs serve` rebuilds reuse them.
+T = TypeVar("T")
+
+#: What the latest build of this process made, by the digest of what it was made from:
+#: programme panels (:attr:`Site.programs_digest`) and the open-data files (that and
+#: :attr:`Site.front_matter_digest`). `mkdocs serve` rebuilds reuse them.
 _kept_panels: dict[str, dict[str, tuple[Yaml | None, dict[str, str]]]] = {}
-
-
-#: The open-data files of the latest build in this process (see :attr:`Site.exports`).
 _kept_exports: dict[str, dict[str, bytes]] = {}
 
 
-def _panels(digest: str) -> dict[str, tuple[Yaml | None, dict[str, str]]]:
-    if digest not in _kept_panels:
-        _kept_panels.clear()
-        _kept_panels[digest] = {}
-    return _kept_panels[digest]
+def _latest(store: dict[str, T], key: str, make: Callable[[], T]) -> T:
+    """``store``'s value for ``key``, made when missing; only the latest key is kept."""
+    if key not in store:
+        store.clear()
+        store[key] = make()
+    return store[key]
 
 
 def base_of(url: str) -> str:
@@ -99,7 +102,7 @@ class Site:
                 defer=self.defer,
                 repository=self.repository,
                 history=self.history,
-                panels=_panels(self.programs_digest),
+                panels=_latest(_kept_panels, self.programs_digest, dict),
             )
         return self._views
 
@@ -124,8 +127,7 @@ class Site:
                 if path.is_file():
                     digest.update(path.as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
         digest.update("\0".join(sorted(self._programs)).encode())
-        as_of = self.plan.as_of.isoformat() if self.report.plan is not None else ""
-        digest.update(f"\0{as_of}".encode())
+        digest.update(f"\0{self.plan.as_of.isoformat()}".encode())
         for page, revisions in sorted(self.history.items()):  # each page lists its commits
             digest.update(f"\0{page} {revisions[0].commit if revisions else ''}".encode())
         return digest.hexdigest()
@@ -151,10 +153,7 @@ class Site:
         and kept for the next build of the process while the data and every front matter
         are the same (they hold no narrative)."""
         key = self.programs_digest + self.front_matter_digest
-        if key not in _kept_exports:
-            _kept_exports.clear()
-            _kept_exports[key] = export(self.plan)
-        return _kept_exports[key]
+        return _latest(_kept_exports, key, lambda: export(self.plan))
 
     def print_edition(self, base: str) -> str:
         """The whole plan in book order, for /cetak/."""
