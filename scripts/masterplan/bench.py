@@ -11,7 +11,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -103,28 +103,40 @@ class BenchError(Exception):
 
 @dataclass(frozen=True)
 class Run:
+    """One build, or the summary of several: median seconds and stages, highest memory."""
+
     seconds: float
     peak_mb: float
     stages: dict[str, float]
+
+    @property
+    def rest(self) -> float:
+        """Seconds outside the timed stages: MkDocs itself, the theme, writing files."""
+        return self.seconds - sum(self.stages.get(name, 0.0) for name in STAGES)
+
+    @staticmethod
+    def summary(runs: list[Run]) -> Run:
+        names = {name for run in runs for name in run.stages}
+        return Run(
+            seconds=statistics.median(run.seconds for run in runs),
+            peak_mb=max(run.peak_mb for run in runs),
+            stages={name: statistics.median(run.stages.get(name, 0.0) for run in runs) for name in names},
+        )
 
 
 @dataclass(frozen=True)
 class Measure:
     programs: int
-    full_seconds: float
-    plain_seconds: float
-    full_peak_mb: float
-    plain_peak_mb: float
-    full_stages: dict[str, float] = field(default_factory=dict)
-    plain_stages: dict[str, float] = field(default_factory=dict)
-    rebuild_narrative: float | None = None
-    rebuild_front: float | None = None
-    validate_cold: float | None = None
-    validate_warm: float | None = None
+    full: Run
+    plain: Run
+    rebuild_narrative: float
+    rebuild_front: float
+    validate_cold: float
+    validate_warm: float
 
     @property
     def ratio(self) -> float:
-        return self.full_seconds / self.plain_seconds
+        return self.full.seconds / self.plain.seconds
 
 
 def _child(script: str, *args: str) -> dict[str, Any]:
@@ -188,22 +200,13 @@ def measure(source_root: Path, work: Path, *, programs: int, opds: int, repeat: 
     rebuilds = [rebuild_once(repo / "mkdocs.yml", work / f"site-serve-{i}", page) for i in range(repeat)]
     return Measure(
         programs=programs,
-        full_seconds=statistics.median(r.seconds for r in full_runs),
-        plain_seconds=statistics.median(r.seconds for r in plain_runs),
-        full_peak_mb=max(r.peak_mb for r in full_runs),
-        plain_peak_mb=max(r.peak_mb for r in plain_runs),
-        full_stages=_median_stages(full_runs),
-        plain_stages=_median_stages(plain_runs),
+        full=Run.summary(full_runs),
+        plain=Run.summary(plain_runs),
         rebuild_narrative=statistics.median(r[0] for r in rebuilds),
         rebuild_front=statistics.median(r[1] for r in rebuilds),
         validate_cold=float(checks["cold"]),
         validate_warm=float(checks["warm"]),
     )
-
-
-def _median_stages(runs: list[Run]) -> dict[str, float]:
-    names = {name for run in runs for name in run.stages}
-    return {name: statistics.median(run.stages.get(name, 0.0) for run in runs) for name in names}
 
 
 def run(source_root: Path, sizes: list[int], *, opds: int, repeat: int) -> list[Measure]:
@@ -220,8 +223,8 @@ def report(measures: list[Measure]) -> str:
     ]
     for m in measures:
         lines.append(
-            f"| {m.programs} | {m.full_seconds:.2f} | {m.plain_seconds:.2f} | {m.ratio:.2f} | "
-            f"{m.full_peak_mb:.0f} / {m.plain_peak_mb:.0f} |"
+            f"| {m.programs} | {m.full.seconds:.2f} | {m.plain.seconds:.2f} | {m.ratio:.2f} | "
+            f"{m.full.peak_mb:.0f} / {m.plain.peak_mb:.0f} |"
         )
     lines += [
         "",
@@ -231,8 +234,8 @@ def report(measures: list[Measure]) -> str:
     ]
     for m in measures:
         lines.append(
-            f"| {m.programs} | {_s(m.rebuild_narrative)} | {_s(m.rebuild_front)} | "
-            f"{_s(m.validate_cold)} | {_s(m.validate_warm)} |"
+            f"| {m.programs} | {m.rebuild_narrative:.2f} | {m.rebuild_front:.2f} | "
+            f"{m.validate_cold:.2f} | {m.validate_warm:.2f} |"
         )
     for m in measures:
         lines += [
@@ -243,17 +246,13 @@ def report(measures: list[Measure]) -> str:
             "|---|---:|---:|",
         ]
         for name, label in STAGES.items():
-            lines.append(f"| {label} | {_s(m.full_stages.get(name))} | {_s(m.plain_stages.get(name))} |")
-        rest = [
-            m.full_seconds - sum(m.full_stages.get(n, 0.0) for n in STAGES),
-            m.plain_seconds - sum(m.plain_stages.get(n, 0.0) for n in STAGES),
-        ]
-        lines.append(f"| MkDocs, templat tema, tulis berkas | {rest[0]:.2f} | {rest[1]:.2f} |")
+            lines.append(f"| {label} | {_s(m.full.stages.get(name))} | {_s(m.plain.stages.get(name))} |")
+        lines.append(f"| MkDocs, templat tema, tulis berkas | {m.full.rest:.2f} | {m.plain.rest:.2f} |")
     first = measures[0]
     for m in measures[1:]:
         lines.append(
             f"\n{m.programs / first.programs:g}x program: waktu build penuh "
-            f"{m.full_seconds / first.full_seconds:.2f}x."
+            f"{m.full.seconds / first.full.seconds:.2f}x."
         )
     return "\n".join(lines) + "\n"
 
