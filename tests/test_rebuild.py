@@ -17,7 +17,18 @@ from test_safehtml import markdown_text
 from conftest import ROOT, loaded
 from masterplan import cms
 from masterplan.loader import load_plan
-from masterplan.safehtml import BASE_STAND_IN, Rendered, _anchor_headings, _render_clean, render
+from masterplan.safehtml import (
+    BASE_STAND_IN,
+    Rendered,
+    _anchor_headings,
+    _changes,
+    _render_clean,
+    clean,
+    convert,
+    links,
+    render,
+)
+from masterplan.source import parse_yaml
 from masterplan.views.base import COMPILED_TEMPLATES
 from masterplan.views.program import program_skeleton
 
@@ -221,3 +232,31 @@ def test_any_narrative_after_the_panels_renders_as_one_text(text: str) -> None:
     assert render(text, before=before, page="program/living/x.md", base="../") == one_pass(
         text, before=before, page="program/living/x.md", base="../"
     )
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(markdown_text)
+def test_a_rendering_that_cleaning_left_as_it_was_has_no_changes_to_report(text: str) -> None:
+    # The validator skips listing changes when the clean HTML equals Markdown's: that
+    # shortcut must agree with the full comparison on any text.
+    rewrite = links("program/living/x.md", BASE_STAND_IN)
+    raw = convert(text)
+    out = clean(raw, rewrite)
+    full = _changes(raw, out, text, rewrite)
+    if out == raw:
+        assert full == []
+    done = _render_clean(text, before="", after="", page="program/living/x.md", report=True)
+    assert list(done.changes) == full
+
+
+def test_a_scalar_has_the_same_type_however_often_and_however_it_is_written() -> None:
+    # The reader remembers each plain text's YAML tag: `2025` is a year, `"2025"` text,
+    # `yes` a boolean, whether as key or value, first seen or seen again.
+    doc = (
+        'a: 2025\nb: "2025"\nc: yes\nd: "yes"\n2025: x\n"2026": y\non: 1\ne: 2024-01-31\n'
+        "f: '2024-01-31'\ng: ~\nh: 0x1F\ni: .inf\nj: 1_000\nk: [2025, '2025', yes, 'yes']\n"
+    )
+    expected = yaml.load(doc, Loader=yaml.SafeLoader)  # pure-Python PyYAML, nothing kept
+    for _ in range(3):
+        assert parse_yaml(doc).data == expected
+    assert parse_yaml("x: 2025").data == {"x": 2025} and parse_yaml("x: '2025'").data == {"x": "2025"}

@@ -268,7 +268,9 @@ def _render_clean(text: str, *, before: str, after: str, page: str, report: bool
         raw = convert(f"{head}\n\n{tail}")
     rewrite = links(page, BASE_STAND_IN)
     out = clean(raw, rewrite)
-    changes = [limit] if limit else _changes(raw, out, text, rewrite) if report else []
+    # Cleaning that changed nothing removed nothing: the common case (every narrative of
+    # the sample) skips reading both fragments again to list the changes.
+    changes = [limit] if limit else _changes(raw, out, text, rewrite) if report and out != raw else []
     if head or tail:
         pieces = out.split(f"<p>mpslot{_NONCE}")
         out = pieces[0] + "".join(

@@ -74,7 +74,17 @@ def _text(value: Any) -> str:
 
 def schema_fields(cls: type) -> list[dataclasses.Field[Any]]:
     """The fields contributors write (not the ones the loader derives)."""
-    return [f for f in dataclasses.fields(cls) if not f.metadata.get("derived")]
+    return list(_schema_fields(cls))
+
+
+@functools.cache
+def _names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in _schema_fields(cls))
+
+
+@functools.cache
+def _schema_fields(cls: type) -> tuple[dataclasses.Field[Any], ...]:
+    return tuple(f for f in dataclasses.fields(cls) if not f.metadata.get("derived"))
 
 
 def is_required(f: dataclasses.Field[Any]) -> bool:
@@ -137,8 +147,8 @@ def build(
                 f"Kunci `{_text(dup_path[-1])}` ditulis lebih dari sekali; hanya yang terakhir terbaca.",
                 "Hapus salah satunya, atau gabungkan nilainya.",
             )
-    fields = schema_fields(cls)
-    names = [f.name for f in fields]
+    fields = _schema_fields(typing.cast(type, cls))
+    names = _names(typing.cast(type, cls))  # in field order, for the hint
     hints = _hints(typing.cast(type, cls))
     values: dict[str, Any] = {}
     ok = True
@@ -232,14 +242,21 @@ def _shown(value: Any) -> str:
     return f'"{text[:40]}…"' if len(text) > 40 else f'"{text}"'
 
 
-def _convert(tp: Any, value: Any, ctx: Context, path: KeyPath, meta: typing.Mapping[str, Any]) -> Any:
+@functools.cache
+def _shape(tp: Any) -> tuple[Any, Any, tuple[Any, ...], bool]:
+    """A field type without its ``| None``, its origin, its arguments and whether it is a
+    dataclass: the same for every value of the field, and asked for each of them."""
     tp = optional(tp)
-    origin = get_origin(tp)
-    if dataclasses.is_dataclass(tp):
+    return tp, get_origin(tp), get_args(tp), dataclasses.is_dataclass(tp)
+
+
+def _convert(tp: Any, value: Any, ctx: Context, path: KeyPath, meta: typing.Mapping[str, Any]) -> Any:
+    tp, origin, args, is_dataclass = _shape(tp)
+    if is_dataclass:
         built = build(typing.cast(type, tp), value, ctx, path)
         return _INVALID if built is None else built
     if origin is list:
-        (item_tp,) = get_args(tp)
+        (item_tp,) = args
         if not isinstance(value, list):
             example = (
                 f"`{path[-1]}: [{_text(value)[:40]}]`" if not isinstance(value, dict) else "daftar `- …`"
@@ -254,7 +271,7 @@ def _convert(tp: Any, value: Any, ctx: Context, path: KeyPath, meta: typing.Mapp
         items = [_convert(item_tp, item, ctx, path + (i,), {}) for i, item in enumerate(value)]
         return _INVALID if any(i is _INVALID for i in items) else items
     if origin is dict:
-        key_tp, value_tp = get_args(tp)
+        key_tp, value_tp = args
         if not isinstance(value, dict):
             ctx.report(
                 "bad-type",
@@ -273,7 +290,7 @@ def _convert(tp: Any, value: Any, ctx: Context, path: KeyPath, meta: typing.Mapp
         # Every entry is checked before giving up, so staff see every problem at once.
         return _INVALID if _INVALID in out or _INVALID in out.values() else out
     if origin is Literal:
-        allowed = [str(a) for a in get_args(tp)]
+        allowed = [str(a) for a in args]
         if not isinstance(value, str) or value not in allowed:
             ctx.report(
                 "bad-value",

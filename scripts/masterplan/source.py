@@ -23,9 +23,32 @@ KeyPath = tuple[Any, ...]
 
 # libyaml's parser is ~10x faster than the pure-Python one and gives the same nodes and
 # marks; a 1,000-programme plan is parsed in every build.
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_BOUNDARY = YAMLHandler.FM_BOUNDARY
+_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _STR = "tag:yaml.org,2002:str"
+
+#: A plain scalar's tag depends only on its text (``yes`` is a boolean, ``2025`` an int):
+#: PyYAML finds it by trying regular expressions, in Python, for every key and value, a
+#: fifth of the parse. Keys and values repeat across pages, so each text is tried once.
+_RESOLVED: dict[tuple[Any, str, tuple[bool, bool]], str] = {}
+_RESOLVED_MAX = 50_000
+_RESOLVED_LONGEST = 100
+
+
+class _Loader(_Base):  # type: ignore[misc,valid-type]
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        if not isinstance(value, str) or len(value) > _RESOLVED_LONGEST:
+            return super().resolve(kind, value, implicit)
+        key = (kind, value, implicit)
+        tag = _RESOLVED.get(key)
+        if tag is None:
+            tag = super().resolve(kind, value, implicit)
+            if len(_RESOLVED) >= _RESOLVED_MAX:
+                _RESOLVED.clear()  # bounded: a long `mkdocs serve` reads many versions
+            _RESOLVED[key] = tag
+        return tag
+
+
+_BOUNDARY = YAMLHandler.FM_BOUNDARY
 assert _BOUNDARY is not None
 
 
@@ -147,6 +170,8 @@ def parse_yaml(text: str, *, first_line: int = 1) -> Yaml:
     def line_of(node: Node) -> int:
         return int(node.start_mark.line) + first_line
 
+    line_map = result.lines
+
     def build(node: Node, path: KeyPath) -> Any:
         # Aliases make one node appear twice; expanding them is the "billion laughs"
         # attack, and staff never need them, so refuse them outright.
@@ -158,19 +183,22 @@ def parse_yaml(text: str, *, first_line: int = 1) -> Yaml:
                 hint="Tulis nilainya secara lengkap, tanpa `&anchor` dan `*alias`.",
             )
         seen.add(id(node))
-        result.lines.setdefault(path, line_of(node))
+        if path not in line_map:
+            line_map[path] = line_of(node)
         if isinstance(node, MappingNode):
             out: dict[Any, Any] = {}
             for key_node, value_node in node.value:
                 if not isinstance(key_node, ScalarNode):
                     raise SourceError("yaml-syntax", "Kunci YAML harus berupa teks.", line=line_of(key_node))
-                key = loader.construct_object(key_node, deep=True)
+                # Text keys as SafeConstructor returns them, without its dispatch.
+                key = key_node.value if key_node.tag == _STR else loader.construct_object(key_node, deep=True)
+                at, line = path + (key,), line_of(key_node)
                 if key in out:
-                    result.duplicates.append((path + (key,), line_of(key_node)))
-                result.lines[path + (key,)] = line_of(key_node)
-                out[key] = build(value_node, path + (key,))
+                    result.duplicates.append((at, line))
+                line_map[at] = line
+                out[key] = build(value_node, at)
                 # The value may start on a later line; a problem about the key points at the key.
-                result.lines[path + (key,)] = line_of(key_node)
+                line_map[at] = line
             return out
         if isinstance(node, SequenceNode):
             return [build(item, path + (i,)) for i, item in enumerate(node.value)]
