@@ -141,6 +141,81 @@ def _too_deep(text: str) -> bool:
     return any(len(line) - len(line.lstrip(" -\t")) > 4 * MAX_YAML_DEPTH for line in text.split("\n"))
 
 
+class _Tree:
+    """Turns composed YAML nodes into values, noting the line of every key and item.
+
+    A class, not a closure: a closure that calls itself is a reference cycle, which kept
+    every node alive until the cycle collector ran (see :func:`validate.check`)."""
+
+    def __init__(self, loader: Any, result: Yaml, first_line: int):
+        self.loader, self.result, self.first_line = loader, result, first_line
+        self.lines = result.lines
+        self.seen: set[int] = set()
+
+    def line_of(self, node: Node) -> int:
+        return int(node.start_mark.line) + self.first_line
+
+    def build(self, node: Node, path: KeyPath) -> Any:
+        # Aliases make one node appear twice; expanding them is the "billion laughs"
+        # attack, and staff never need them, so refuse them outright.
+        if id(node) in self.seen:
+            raise SourceError(
+                "yaml-syntax",
+                "Alias YAML (`*nama`) tidak didukung.",
+                line=self.result.line(path),
+                hint="Tulis nilainya secara lengkap, tanpa `&anchor` dan `*alias`.",
+            )
+        self.seen.add(id(node))
+        if path not in self.lines:
+            self.lines[path] = self.line_of(node)
+        if isinstance(node, MappingNode):
+            out: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, ScalarNode):
+                    raise SourceError(
+                        "yaml-syntax", "Kunci YAML harus berupa teks.", line=self.line_of(key_node)
+                    )
+                # Text keys as SafeConstructor returns them, without its dispatch.
+                key = (
+                    key_node.value
+                    if key_node.tag == _STR
+                    else self.loader.construct_object(key_node, deep=True)
+                )
+                at, line = path + (key,), self.line_of(key_node)
+                if key in out:
+                    self.result.duplicates.append((at, line))
+                self.lines[at] = line
+                out[key] = self.build(value_node, at)
+                # The value may start on a later line; a problem about the key points at the key.
+                self.lines[at] = line
+            return out
+        if isinstance(node, SequenceNode):
+            return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
+        if node.tag == _STR:
+            # What SafeConstructor returns for text, without its dispatch: most scalars
+            # are text, and a 4,000-programme plan has a quarter of a million of them.
+            return node.value
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except (ValueError, TypeError, OverflowError) as err:
+            if isinstance(err, ValueError) and "digits" in str(err):
+                # Python refuses to read integers of thousands of digits (a DoS guard).
+                raise SourceError(
+                    "bad-value",
+                    "Angka ini terlalu panjang (ribuan digit) untuk dibaca.",
+                    line=self.line_of(node),
+                    hint="Tulis angka yang sebenarnya; anggaran ditulis dalam rupiah penuh, mis. 350000000.",
+                ) from None
+            # A value that parses but does not exist, such as the date 2024-13-45.
+            raise SourceError(
+                "yaml-syntax",
+                f"Nilai YAML tidak sah: {err}.",
+                line=self.line_of(node),
+                hint="Periksa tanggal (TTTT-BB-HH yang benar-benar ada) dan angka; beri tanda "
+                "kutip bila nilainya memang teks.",
+            ) from None
+
+
 def parse_yaml(text: str, *, first_line: int = 1) -> Yaml:
     """Parse one YAML document, recording the file line of every key and list item.
 
@@ -165,70 +240,10 @@ def parse_yaml(text: str, *, first_line: int = 1) -> Yaml:
         )
     loader = _Loader(text)
     result = Yaml(data=None)
-    seen: set[int] = set()
-
-    def line_of(node: Node) -> int:
-        return int(node.start_mark.line) + first_line
-
-    line_map = result.lines
-
-    def build(node: Node, path: KeyPath) -> Any:
-        # Aliases make one node appear twice; expanding them is the "billion laughs"
-        # attack, and staff never need them, so refuse them outright.
-        if id(node) in seen:
-            raise SourceError(
-                "yaml-syntax",
-                "Alias YAML (`*nama`) tidak didukung.",
-                line=result.line(path),
-                hint="Tulis nilainya secara lengkap, tanpa `&anchor` dan `*alias`.",
-            )
-        seen.add(id(node))
-        if path not in line_map:
-            line_map[path] = line_of(node)
-        if isinstance(node, MappingNode):
-            out: dict[Any, Any] = {}
-            for key_node, value_node in node.value:
-                if not isinstance(key_node, ScalarNode):
-                    raise SourceError("yaml-syntax", "Kunci YAML harus berupa teks.", line=line_of(key_node))
-                # Text keys as SafeConstructor returns them, without its dispatch.
-                key = key_node.value if key_node.tag == _STR else loader.construct_object(key_node, deep=True)
-                at, line = path + (key,), line_of(key_node)
-                if key in out:
-                    result.duplicates.append((at, line))
-                line_map[at] = line
-                out[key] = build(value_node, at)
-                # The value may start on a later line; a problem about the key points at the key.
-                line_map[at] = line
-            return out
-        if isinstance(node, SequenceNode):
-            return [build(item, path + (i,)) for i, item in enumerate(node.value)]
-        if node.tag == _STR:
-            # What SafeConstructor returns for text, without its dispatch: most scalars
-            # are text, and a 4,000-programme plan has a quarter of a million of them.
-            return node.value
-        try:
-            return loader.construct_object(node, deep=True)
-        except (ValueError, TypeError, OverflowError) as err:
-            if isinstance(err, ValueError) and "digits" in str(err):
-                # Python refuses to read integers of thousands of digits (a DoS guard).
-                raise SourceError(
-                    "bad-value",
-                    "Angka ini terlalu panjang (ribuan digit) untuk dibaca.",
-                    line=line_of(node),
-                    hint="Tulis angka yang sebenarnya; anggaran ditulis dalam rupiah penuh, mis. 350000000.",
-                ) from None
-            # A value that parses but does not exist, such as the date 2024-13-45.
-            raise SourceError(
-                "yaml-syntax",
-                f"Nilai YAML tidak sah: {err}.",
-                line=line_of(node),
-                hint="Periksa tanggal (TTTT-BB-HH yang benar-benar ada) dan angka; beri tanda "
-                "kutip bila nilainya memang teks.",
-            ) from None
 
     try:
         node = loader.get_single_node()
-        result.data = None if node is None else build(node, ())
+        result.data = None if node is None else _Tree(loader, result, first_line).build(node, ())
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line = int(mark.line) + first_line if mark is not None else None
