@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_hostile import live_markup
 
-from masterplan.safehtml import ATTRIBUTE_VALUES, ATTRIBUTES, TAGS, links, render, url_allowed
+from masterplan.safehtml import ATTRIBUTE_VALUES, ATTRIBUTES, TAGS, convert, links, render, url_allowed
 
 
 class Allowlist(HTMLParser):
@@ -54,6 +54,7 @@ PIECES = [
     "data:text/html,", "//evil.example/", "/\\evil.example", "http://evil.example/x.png", "mailto:a@b",
     "[", "]", "(", ")", "![", "](", "`", "```", "~~~", "\n", "\n\n", "    ", "\t", "\\", "\"", "'",
     "=", "#", "## ", "- ", "> ", "|", "|---|", "*", "_", "&", "&#106;", "&lt;", "{{", "www.", "@",
+    "<![", "<![CDATA[", "]]>", "<?", "<!x",
 ]
 markdown_text = st.lists(st.sampled_from(PIECES) | st.text(max_size=4), max_size=40).map("".join)
 
@@ -146,3 +147,45 @@ def test_an_oversized_narrative_is_shown_as_escaped_text() -> None:
     rendered = render(text)
     assert [c.kind for c in rendered.changes] == ["too-large"]
     assert "<script" not in rendered.html and "&lt;script&gt;alert(1)" in rendered.html
+
+
+class _Text(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def text_of(fragment: str) -> str:
+    parser = _Text()
+    parser.feed(fragment)
+    parser.close()
+    return "".join(parser.parts)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(markdown_text)
+def test_whatever_cleaning_drops_the_validator_reports(text: str) -> None:
+    # Nothing a contributor wrote may vanish without a problem naming it: when the
+    # published text differs from what Markdown made, some change is reported.
+    raw = convert(text)
+    rendered = render(text, page="program/living/x.md")
+    if text_of(raw) != text_of(rendered.html.replace('title="Permanent link">¶</a>', "")):
+        assert rendered.changes, text
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("Teks.\n\n<!-- catatan yang tidak ditutup\n\nParagraf yang hilang.", 3),
+        ("<!--<![", 1),
+        ("Teks.\n\n<![CDATA[x]]>", 3),
+        ("Teks.\n\n<?php echo 1; ?>", 3),
+    ],
+)
+def test_an_unclosed_or_odd_comment_is_reported_on_its_line(text: str, line: int) -> None:
+    changes = render(text).changes
+    assert [c.kind for c in changes] == ["comment"]
+    assert text.count("\n", 0, changes[0].offset) + 1 == line

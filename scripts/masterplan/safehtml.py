@@ -22,6 +22,7 @@ from __future__ import annotations
 import functools
 import html
 import posixpath
+import re
 import secrets
 from collections import Counter
 from collections.abc import Callable
@@ -365,6 +366,9 @@ def _mark_slots(markdown_text: str) -> str:
     return out
 
 
+_TAG_NAME = re.compile(r"[a-zA-Z][^\t\n\r\f />\x00]*")
+
+
 class _Inventory(HTMLParser):
     """The tags, attributes and comments of an HTML fragment, counted."""
 
@@ -374,6 +378,7 @@ class _Inventory(HTMLParser):
         self.tags: Counter[str] = Counter()
         self.attributes: Counter[tuple[str, str, str]] = Counter()
         self.comments = 0
+        self.unclosed = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tags[tag] += 1
@@ -392,6 +397,70 @@ class _Inventory(HTMLParser):
 
     def handle_comment(self, data: str) -> None:
         self.comments += 1
+
+    # HTML reads `<![CDATA[…]]>`, `<?…>` and `<!DOCTYPE …>` in a narrative as comments
+    # (outside SVG and MathML), and the sanitizer drops them as it drops comments.
+    def unknown_decl(self, data: str) -> None:
+        self.comments += 1
+
+    def handle_pi(self, data: str) -> None:
+        self.comments += 1
+
+    def handle_decl(self, decl: str) -> None:
+        self.comments += 1
+
+    def close(self) -> None:
+        self.closing = True
+        super().close()
+
+    def _to_the_end(self, found: int) -> int:
+        """An unclosed comment runs to the end of the narrative: HTML, and so the
+        sanitizer, drops all of it, where this parser would read it as text."""
+        if found == -1 and getattr(self, "closing", False):
+            self.comments += 1
+            self.unclosed = True
+            return len(self.rawdata)
+        return found
+
+    def parse_starttag(self, i: int) -> int:
+        return self._tag_to_the_end(int(super().parse_starttag(i)), i + 1)
+
+    def parse_endtag(self, i: int) -> int:
+        return self._tag_to_the_end(int(super().parse_endtag(i)), i + 2)
+
+    def _tag_to_the_end(self, found: int, name_at: int) -> int:
+        """The narrative ends inside a tag (`<iframe`, `<a href="x`, `</b`): HTML drops
+        the tag and all that follows, where this parser would read it as text."""
+        if found == -1 and getattr(self, "closing", False):
+            name = _TAG_NAME.match(self.rawdata, name_at)
+            self.tags[name.group().lower() if name else ""] += 1
+            return len(self.rawdata)
+        return found
+
+    def parse_pi(self, i: int) -> int:
+        return self._to_the_end(int(super().parse_pi(i)))
+
+    def parse_html_declaration(self, i: int) -> int:
+        return self._to_the_end(int(super().parse_html_declaration(i)))
+
+    def parse_comment(self, i: int, report: bool = True) -> int:
+        return self._to_the_end(int(super().parse_comment(i, report)))
+
+    def parse_bogus_comment(self, i: int, report: bool = True) -> int:
+        return self._to_the_end(int(super().parse_bogus_comment(i, report)))
+
+    def parse_marked_section(self, i: int, report: bool = True) -> int:
+        try:
+            found = int(super().parse_marked_section(i, report))
+        except AssertionError:
+            # Python 3.11 gives up on a malformed `<![` (`<![x[`); HTML reads it as a
+            # comment up to the next `>`.
+            end = self.rawdata.find(">", i + 3)
+            if end != -1:
+                self.comments += 1
+                return end + 1
+            found = -1
+        return self._to_the_end(found)
 
 
 def _inventory(fragment: str, rewrite: Callable[[str], str]) -> _Inventory:
@@ -419,8 +488,11 @@ def _changes(before: str, after: str, source: str, rewrite: Callable[[str], str]
         for _ in range(count):
             offset = next((o for o in map(locator.find, needles) if o >= 0), -1)
             out.append(Change(kind, tag, name, value, offset=offset))
-    for _ in range(old.comments - new.comments):
-        out.append(Change("comment", "", offset=locator.find("<!--")))
+    for i in range(old.comments - new.comments):
+        offset = next((o for o in map(locator.find, ("<!--", "<!", "<?")) if o >= 0), -1)
+        # An unclosed comment is the last one, and hides the rest of the narrative.
+        last = i == old.comments - new.comments - 1
+        out.append(Change("comment", "", value="unclosed" if last and old.unclosed else "", offset=offset))
     return sorted(out, key=lambda c: (c.offset, c.kind, c.tag, c.attribute, c.value))
 
 
