@@ -92,25 +92,30 @@ def _choose_pages_to_rebuild(files: Any, site: Site, config: Any) -> None:
 
     - Programme and dimension pages: when their own file changed, or when anything
       else they are made from did (:attr:`Site.programs_digest`: data, templates...).
-      Dimension pages list their programmes: also when any front matter changed.
-    - Every other page aggregates the plan's front matter (catalogue, matrices, OPD
-      pages...): when any front matter changed. A page that prints narratives (the
-      print edition): after every change.
+    - Dimension and OPD pages list programmes: also when the front matter of one of
+      those changed (:attr:`Site.scope_digests`).
+    - Every other page aggregates the plan's front matter (catalogue, matrices...):
+      when any front matter changed. A page that prints narratives (the print
+      edition): after every change.
     """
-    digest, fronts = site.programs_digest, site.front_matter_digest
+    digest, fronts, scopes = site.programs_digest, site.front_matter_digest, site.scope_digests
     same = _serve.get("digest") == digest
     same_fronts = same and _serve.get("fronts") == fronts
-    _serve.update(digest=digest, fronts=fronts)
+    before = _serve.get("scopes", {})
+    _serve.update(digest=digest, fronts=fronts, scopes=scopes)
     for file in files.documentation_pages():
         src = _src_of(file.src_uri, config)
+        scope = site.scope_of(src)
         if site.is_program(src):
             rebuild = not same
+        elif scope is not None:
+            # A dimension page's own file MkDocs compares by time; an OPD page has none.
+            rebuild = not same or before.get(scope) != scopes.get(scope)
+            rebuild = rebuild or (file.generated_by is not None and not Path(file.abs_dest_path).is_file())
         elif is_contributor_page(src):
             rebuild = not same_fronts
         elif not same_fronts or _prints_narratives(file):
             rebuild = True
-        elif file.generated_by is not None:  # an OPD page: only its first time
-            rebuild = not Path(file.abs_dest_path).is_file()
         else:
             continue  # a project page: MkDocs compares its file's time with its page's
         if rebuild:

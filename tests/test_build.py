@@ -313,13 +313,26 @@ def test_serve_rebuilds_an_edited_programme_and_every_page_that_shows_it(site_re
     rebuild(first=True)
     edited, other = "program/living/alat-bantu", "program/economy/promosi-umkm"
     kept = stamp(other)
+    # Pages that do not list the edited programme: another dimension, an OPD that
+    # neither leads nor supports it.
+    apart = {url: stamp(url) for url in ("dimensi/economy", "opd/dlh")}
     edit("docs/program/living/alat-bantu.md", "title: Alat Bantu", "title: Lift Kursi Roda dan Alat Bantu")
     rebuild()
     assert "Lift Kursi Roda dan Alat Bantu" in read(site, edited)
-    for aggregate in ("program", "dimensi/living", "opd/dishub", "cetak"):
+    for aggregate in ("program", "dimensi/living", "opd/dishub", "opd/dinsos", "cetak"):
         assert "Lift Kursi Roda dan Alat Bantu" in read(site, aggregate), aggregate
     assert stamp(other) == kept, "an unchanged programme page was rebuilt"
+    assert {url: stamp(url) for url in apart} == apart, "a page that does not list the programme was rebuilt"
     assert "Lift Kursi Roda dan Alat Bantu" in (site / "data" / "programs.csv").read_text(encoding="utf-8")
+
+    # Handing the programme to another OPD: the page of the one that led it and the page
+    # of the one that leads it now both change.
+    edit("docs/program/living/alat-bantu.md", "lead: dishub", "lead: dlh")
+    rebuild()
+    assert "Lift Kursi Roda dan Alat Bantu" in read(site, "opd/dlh")
+    assert "Lift Kursi Roda dan Alat Bantu" not in read(site, "opd/dishub")
+    edit("docs/program/living/alat-bantu.md", "lead: dlh", "lead: dishub")
+    rebuild()
 
     # A narrative alone: its page and the print edition show it; the pages made from
     # front matter only are kept.

@@ -143,6 +143,27 @@ class Site:
             digest.update(f"{page.path}\0{page.meta.data if page.meta else None!r}\0".encode())
         return digest.hexdigest()
 
+    def scope_of(self, src: str) -> str | None:
+        """The part of the plan a dimension or OPD page shows (see :attr:`scope_digests`)."""
+        if src in self._dimensions:
+            return "dimension/" + self._dimensions[src][0].key
+        if src in self._opd_pages:
+            return "opd/" + self._opd_pages[src].key
+        return None
+
+    @cached_property
+    def scope_digests(self) -> dict[str, str]:
+        """Per dimension and per OPD, a digest of the front matter of the programmes its
+        page lists (those of the dimension; those the OPD leads or supports). Editing one
+        programme changes the digests of its dimension and its OPDs only, so
+        `mkdocs serve` rebuilds those pages and not the forty others."""
+        digests: dict[str, hashlib._Hash] = {}
+        for p in self._programs.values():
+            entry = f"{p.path}\0{p.meta.data if p.meta else None!r}\0".encode()
+            for scope in {f"dimension/{p.dimension}", f"opd/{p.lead}", *(f"opd/{key}" for key in p.support)}:
+                digests.setdefault(scope, hashlib.sha256()).update(entry)
+        return {scope: digest.hexdigest() for scope, digest in digests.items()}
+
     def generated_files(self) -> dict[str, str]:
         """Static files that exist only in the build: the JSON Schemas, below ``docs/``."""
         return {f"schema/{name}": text for name, text in json_schemas().items()}
