@@ -8,18 +8,27 @@ any test that opens a file of the live plan.
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from masterplan.loader import load_plan
-from masterplan.model import Masterplan
-from masterplan.synth import copy_site_files
+# Tests never write to the user's cache (~/.cache/masterplan): one folder per session,
+# which the builds and commands they run inherit. Registered before the engine is
+# imported, so that it is removed after the engine's own exit handler saves to it.
+_CACHE = tempfile.mkdtemp(prefix="masterplan-test-cache-")
+os.environ["MASTERPLAN_CACHE"] = _CACHE
+atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)
+
+from masterplan.loader import load_plan  # noqa: E402  (after the cache is chosen)
+from masterplan.model import Masterplan  # noqa: E402
+from masterplan.synth import copy_site_files  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "plan"

@@ -36,6 +36,8 @@ import nh3
 from cmarkgfm.cmark import Options
 from markdown.extensions.toc import slugify
 
+from . import diskcache
+
 #: GitHub's Markdown as its web editor previews it. Raw HTML is let through to
 #: :func:`clean`, which removes it, so that the validator can say what was removed.
 GFM_EXTENSIONS = ["table", "autolink", "strikethrough"]
@@ -246,7 +248,26 @@ def render(
 
 @functools.lru_cache(maxsize=RENDER_CACHE_SIZE)
 def _cleaned(text: str, before: str, after: str, page: str, report: bool) -> _Clean:
-    return _render_clean(text, before=before, after=after, page=page, report=report)
+    # Kept on disk for the next command too (see :mod:`diskcache`), with the stand-in
+    # of the process that made it: each process draws its own.
+    table = diskcache.store("renderings")
+    digest = diskcache.key(text, before, after, page, report)
+    found = table.get(digest)
+    if found is not diskcache.MISSING:
+        stand_in, clean = found
+        return clean if stand_in == BASE_STAND_IN else _restood(clean, stand_in)
+    clean = _render_clean(text, before=before, after=after, page=page, report=report)
+    table.put(digest, (BASE_STAND_IN, clean))
+    return clean
+
+
+def _restood(clean: _Clean, stand_in: str) -> _Clean:
+    """A rendering made by another process, its base stand-in made this process's."""
+    return _Clean(
+        clean.html.replace(stand_in, BASE_STAND_IN),
+        tuple(replace(c, value=c.value.replace(stand_in, BASE_STAND_IN)) for c in clean.changes),
+        clean.limited,
+    )
 
 
 def _render_clean(text: str, *, before: str, after: str, page: str, report: bool) -> _Clean:

@@ -70,6 +70,9 @@ class Yaml:
     data: Any
     lines: dict[KeyPath, int] = field(default_factory=dict)
     duplicates: list[tuple[KeyPath, int]] = field(default_factory=list)
+    digest: bytes = field(default=b"", compare=False, repr=False)
+    """For a page's front matter, a digest of the page's path and whole text: what is
+    worked out from the page alone is kept under it (see :mod:`diskcache`)."""
 
     def line(self, path: KeyPath) -> int | None:
         """Line of ``path``, or of its nearest ancestor that has one."""
@@ -91,9 +94,10 @@ class Page:
     """File line on which ``body`` starts, so body problems can point at a line."""
 
 
-def read_text(path: Path) -> str:
+def read_text(path: str | Path) -> str:
     """Read a file as UTF-8, accepting a BOM and CRLF line endings (Windows editors)."""
-    raw = path.read_bytes()
+    with open(path, "rb") as file:
+        raw = file.read()
     if not raw.strip():
         raise SourceError(
             "empty-file", "Berkas kosong.", hint="Isi berkas sesuai contoh di panduan kontributor."

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import fmt, validate_delivery
+from . import diskcache, fmt, validate_delivery
 from .loader import EVALUATIONS_FILE, PLAN_FILE, PROGRAM_DIR, load_plan
 from .model import PREFIXES, DimensionPage, Masterplan, Program
 from .problems import Problem, choice_hint
@@ -258,7 +258,22 @@ def _check_years(plan: Masterplan, p: Program) -> list[Problem]:
 
 def _check_content(item: Program | DimensionPage) -> list[Problem]:
     """Template syntax and HTML in front matter; in the narrative, whatever the renderer's
-    sanitizer would remove (the same function the build uses)."""
+    sanitizer would remove (the same function the build uses).
+
+    Worked out from the page's own text alone, so kept by its digest (in memory, and on
+    disk for the next command): half of what checking an unchanged page costs."""
+    digest = item.meta.digest if item.meta is not None else b""
+    if not digest:  # a page built in code, not read from a file
+        return _content_problems(item)
+    table = diskcache.store("content")
+    found = table.get(digest)
+    if found is diskcache.MISSING:
+        found = tuple(_content_problems(item))
+        table.put(digest, found)
+    return list(found)
+
+
+def _content_problems(item: Program | DimensionPage) -> list[Problem]:
     out = _text_problems(item.path, item.meta) if item.meta is not None else []
     body = item.body
     for offset, text in enumerate(body.split("\n")):
