@@ -63,7 +63,7 @@ def test_a_second_build_reads_the_cache_and_writes_the_same_site(site_repo: Path
 
     cold = build(site_repo, cache, "cold")
     kept = stores(cache)
-    assert {"pages", "renderings", "content", "templates"} <= set(kept)
+    assert {"pages", "renderings", "content", "templates", "panels"} <= set(kept)
     written = {name: path.stat().st_mtime_ns for name, path in kept.items()}
     warm = build(site_repo, cache, "warm")
     without = build(site_repo, "0", "without")
@@ -75,6 +75,19 @@ def test_a_second_build_reads_the_cache_and_writes_the_same_site(site_repo: Path
     assert 'href="../../../program/economy/promosi-umkm/"' in shown and "mp-base-" not in shown
     # A run that added nothing leaves the cache as it was.
     assert {name: path.stat().st_mtime_ns for name, path in stores(cache).items()} == written
+
+
+def test_a_kept_programme_panel_shows_an_edited_data_file(site_repo: Path, tmp_path: Path) -> None:
+    # The panels of an unchanged programme page are kept; they name its RPJMD goal,
+    # which lives in data/rpjmd.yml.
+    cache = tmp_path / "cache"
+    page = "program/living/alat-bantu/index.html"
+    assert "Layanan cepat dan terintegrasi" in build(site_repo, cache, "first")[page]
+    rpjmd = site_repo / "data/rpjmd.yml"
+    text = rpjmd.read_text(encoding="utf-8")
+    rpjmd.write_text(text.replace("cepat dan terintegrasi", "cepat dan ramah"), encoding="utf-8")
+
+    assert "Layanan cepat dan ramah" in build(site_repo, cache, "second")[page]
 
 
 def test_an_edited_page_is_checked_again(plan_repo: Path, tmp_path: Path) -> None:

@@ -70,11 +70,11 @@ def _fingerprint() -> str:
     return digest.hexdigest()
 
 
-def key(*parts: str | bool) -> bytes:
-    """A digest of ``parts`` (texts, names, flags): the key of one result."""
+def key(*parts: str | bytes | bool) -> bytes:
+    """A digest of ``parts`` (texts, names, flags, other digests): the key of one result."""
     digest = hashlib.blake2b(digest_size=20)
     for part in parts:
-        data = str(part).encode("utf-8", "surrogatepass")
+        data = part if isinstance(part, bytes) else str(part).encode("utf-8", "surrogatepass")
         digest.update(len(data).to_bytes(8, "little") + data)
     return digest.digest()
 

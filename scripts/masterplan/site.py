@@ -103,6 +103,7 @@ class Site:
                 repository=self.repository,
                 history=self.history,
                 panels=_latest(_kept_panels, self.programs_digest, dict),
+                panels_made_from=f"{self.programs_digest}\0{self.repository}",
             )
         return self._views
 

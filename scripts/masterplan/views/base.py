@@ -145,11 +145,15 @@ class ViewBase:
         repository: str = "",
         history: Mapping[str, list[Revision]] | None = None,
         panels: dict[str, tuple[Yaml | None, dict[str, str]]] | None = None,
+        panels_made_from: str = "",
     ):
         self.plan = plan
         # Programme panels by page, with the front matter each was made from (see
         # ProgramViews.program_fragments).
         self.panels = {} if panels is None else panels
+        # A digest of everything a programme's panels are made from besides its own
+        # page; when given, panels are also kept on disk under it and the page's digest.
+        self.panels_made_from = panels_made_from
         # Each page's commits, newest first (empty outside a git checkout).
         self.history: Mapping[str, list[Revision]] = history or {}
         self.repository = repository.rstrip("/")

@@ -9,7 +9,7 @@ from functools import cached_property
 
 from markupsafe import Markup
 
-from .. import charts, delivery, fmt
+from .. import charts, delivery, diskcache, fmt
 from ..delivery import IndicatorYear
 from ..history import FieldChange, Revision
 from ..model import Indicator, Program
@@ -122,8 +122,25 @@ class ProgramViews(ViewBase):
         made from (the loader hands back the same one for an unchanged file)."""
         kept = self.panels.get(program.path)
         if kept is None or kept[0] is not program.meta or program.meta is None:
-            kept = self.panels[program.path] = (program.meta, self._render_fragments(program, BASE_STAND_IN))
+            kept = self.panels[program.path] = (program.meta, self._kept_fragments(program))
         return {name: html.replace(BASE_STAND_IN, base) for name, html in kept[1].items()}
+
+    def _kept_fragments(self, program: Program) -> dict[str, str]:
+        """A programme's panels, kept on disk for the next build (see :mod:`diskcache`)
+        under the digest of its page and of everything else they are made from."""
+        digest = program.meta.digest if program.meta is not None else b""
+        if not self.panels_made_from or not digest:
+            return self._render_fragments(program, BASE_STAND_IN)
+        table = diskcache.store("panels")
+        key = diskcache.key(self.panels_made_from, digest)
+        found = table.get(key)
+        if found is not diskcache.MISSING:
+            # Made by another process, with its own secret stand-in for the base.
+            stand_in, fragments = found
+            return {name: html.replace(stand_in, BASE_STAND_IN) for name, html in fragments.items()}
+        fragments = self._render_fragments(program, BASE_STAND_IN)
+        table.put(key, (BASE_STAND_IN, fragments))
+        return fragments
 
     def _render_fragments(self, program: Program, base: str) -> dict[str, str]:
         dimension = self.plan.dimension(program.dimension)
