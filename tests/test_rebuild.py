@@ -6,6 +6,7 @@ from __future__ import annotations
 import gc
 import importlib.util
 import os
+import re
 import shutil
 from dataclasses import replace
 from pathlib import Path
@@ -16,7 +17,7 @@ from jinja2 import DictLoader, Environment
 from test_safehtml import markdown_text
 
 from conftest import ROOT, loaded
-from masterplan import cms
+from masterplan import book, cms
 from masterplan.loader import load_plan
 from masterplan.safehtml import (
     BASE_STAND_IN,
@@ -225,6 +226,27 @@ def test_a_programme_page_renders_as_if_its_panels_and_narrative_were_one_text()
         for base in ("../../../", ""):
             split = render(text, before=before, page="program/living/x.md", base=base)
             assert split == one_pass(text, before=before, page="program/living/x.md", base=base), text[:80]
+
+
+def _as_in_the_book(page_html: str) -> str:
+    """The print edition's form of a page's narrative: headings h5, no ids, no permalinks."""
+    html = re.sub(r'<a class="headerlink" href="#[^"]*" title="Permanent link">¶</a>', "", page_html)
+    return re.sub(r"</h[1-6]>", "</h5>", re.sub(r'<h[1-6] id="[^"]*">', "<h5>", html))
+
+
+def test_the_print_edition_shows_each_narrative_as_its_page_does_with_h5_headings() -> None:
+    for text in _narratives():
+        for base in ("../", ""):
+            shown = render(text, page="program/living/x.md", base=base).html
+            printed = book._narrative(text, "docs/program/living/x.md", base)
+            assert printed == _as_in_the_book(shown), text[:80]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(markdown_text)
+def test_any_narrative_shows_in_the_print_edition_as_on_its_page(text: str) -> None:
+    shown = render(text, page="program/living/x.md", base="../").html
+    assert book._narrative(text, "docs/program/living/x.md", "../") == _as_in_the_book(shown)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -18,7 +18,7 @@ from . import delivery, fmt
 from .delivery import Tally
 from .model import Dimension
 from .render import Views, program_order
-from .safehtml import render
+from .safehtml import render_unanchored
 from .validate import Report
 from .views.achievement import capaian
 from .views.budget import absorption_text
@@ -114,22 +114,15 @@ def monitoring_html(views: Views, base: str) -> str:
 
 def _narrative(body: str, path: str, base: str) -> str:
     """A narrative as the site shows it (the one renderer and sanitizer), its headings
-    made h5 to sit below the programme's own, without the page's permalink anchors."""
-    html = render(body, page=path.removeprefix("docs/"), base=base).html
-    for level in (1, 2, 3, 4, 5, 6):
-        html = html.replace(f"<h{level} ", "<h5 ").replace(f"</h{level}>", "</h5>")
-    # Ids and anchors would repeat from one programme to the next on the same page.
-    return _cut(_cut(html, '<a class="headerlink"', "</a>", ""), '<h5 id="', ">", "<h5>")
+    made h5 to sit below the programme's own, without the page's heading ids and
+    permalinks: they would repeat from one programme to the next on the same page.
 
-
-def _cut(html: str, opening: str, closing: str, replacement: str) -> str:
-    """Replace every ``opening...closing`` span with ``replacement`` (no regex: linear)."""
-    parts, start = [], 0
-    while (found := html.find(opening, start)) != -1:
-        end = html.index(closing, found + len(opening)) + len(closing)
-        parts += [html[start:found], replacement]
-        start = end
-    return "".join(parts) + html[start:]
+    Cleaned HTML holds a heading only as a bare ``<hN>`` (headings keep no attribute, and
+    the sanitizer escapes ``<`` in attribute values), so replacing those is exact."""
+    html = render_unanchored(body, page=path.removeprefix("docs/"), base=base)
+    for level in (1, 2, 3, 4, 6):  # an h5 stays as it is
+        html = html.replace(f"<h{level}>", "<h5>").replace(f"</h{level}>", "</h5>")
+    return html
 
 
 def version(root: Path) -> str:

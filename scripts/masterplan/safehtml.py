@@ -246,6 +246,13 @@ def render(
     )
 
 
+def render_unanchored(text: str, *, page: str, base: str) -> str:
+    """``render(text, page=page, base=base).html`` before its headings get ids and
+    permalinks (the print edition, where every narrative shares one page). The same
+    cached rendering as the validator's and the page's."""
+    return _cleaned(text, "", "", page, True).html.replace(BASE_STAND_IN, base)
+
+
 @functools.lru_cache(maxsize=RENDER_CACHE_SIZE)
 def _cleaned(text: str, before: str, after: str, page: str, report: bool) -> _Clean:
     # Kept on disk for the next command too (see :mod:`diskcache`), with the stand-in
