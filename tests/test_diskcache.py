@@ -77,17 +77,25 @@ def test_a_second_build_reads_the_cache_and_writes_the_same_site(site_repo: Path
     assert {name: path.stat().st_mtime_ns for name, path in stores(cache).items()} == written
 
 
-def test_a_kept_programme_panel_shows_an_edited_data_file(site_repo: Path, tmp_path: Path) -> None:
+def test_kept_panels_and_open_data_show_an_edited_plan(site_repo: Path, tmp_path: Path) -> None:
     # The panels of an unchanged programme page are kept; they name its RPJMD goal,
-    # which lives in data/rpjmd.yml.
+    # which lives in data/rpjmd.yml. The open data is kept while no front matter changes.
     cache = tmp_path / "cache"
     page = "program/living/alat-bantu/index.html"
-    assert "Layanan cepat dan terintegrasi" in build(site_repo, cache, "first")[page]
-    rpjmd = site_repo / "data/rpjmd.yml"
-    text = rpjmd.read_text(encoding="utf-8")
-    rpjmd.write_text(text.replace("cepat dan terintegrasi", "cepat dan ramah"), encoding="utf-8")
+    first = build(site_repo, cache, "first")
+    assert "Layanan cepat dan terintegrasi" in first[page]
+    assert "Platform Promosi UMKM" in first["data/programs.csv"]
+    edit(site_repo / "data/rpjmd.yml", "cepat dan terintegrasi", "cepat dan ramah")
+    edit(site_repo / "docs/program/economy/promosi-umkm.md", "Promosi UMKM", "Pameran UMKM")
 
-    assert "Layanan cepat dan ramah" in build(site_repo, cache, "second")[page]
+    second = build(site_repo, cache, "second")
+    assert "Layanan cepat dan ramah" in second[page]
+    assert "Platform Pameran UMKM" in second["data/programs.csv"]
+    assert "Platform Promosi UMKM" not in second["data/programs.csv"]
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
 
 
 def test_an_edited_page_is_checked_again(plan_repo: Path, tmp_path: Path) -> None:

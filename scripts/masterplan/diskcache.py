@@ -95,8 +95,9 @@ def _collection_paused() -> Iterator[None]:
 class Store:
     """One named table of results, loaded on first use and saved at exit."""
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, entries: int = MAX_ENTRIES) -> None:
         self.name = name
+        self.entries = entries
         self._loaded: dict[bytes, Any] | None = None
         self._used: dict[bytes, Any] = {}
         self._added = False
@@ -140,7 +141,7 @@ class Store:
             return
         kept = dict(self._used)
         for digest, value in self._earlier().items():
-            if len(kept) >= MAX_ENTRIES:
+            if len(kept) >= self.entries:
                 break
             kept.setdefault(digest, value)
         with contextlib.suppress(OSError):
@@ -178,10 +179,21 @@ def _folder() -> Path | None:
     return _FOLDER[0]
 
 
-def store(name: str) -> Store:
+def store(name: str, entries: int = MAX_ENTRIES) -> Store:
+    """The store ``name``, keeping at most ``entries`` results (those of this run first)."""
     if name not in _STORES:
-        _STORES[name] = Store(name)
+        _STORES[name] = Store(name, entries)
     return _STORES[name]
+
+
+def value(name: str, digest: bytes, make: Callable[[], T], *, entries: int = MAX_ENTRIES) -> T:
+    """The result kept in the store ``name`` under ``digest``, or ``make()``'s, then kept."""
+    table = store(name, entries)
+    found = table.get(digest)
+    if found is MISSING:
+        found = make()
+        table.put(digest, found)
+    return found  # type: ignore[no-any-return]
 
 
 @contextlib.contextmanager
@@ -204,13 +216,7 @@ def kept(name: str, key_of: Callable[..., bytes]) -> Callable[[Callable[..., T]]
 
     def decorate(function: Callable[..., T]) -> Callable[..., T]:
         def cached(*args: Any, **kwargs: Any) -> T:
-            table = store(name)
-            digest = key_of(*args, **kwargs)
-            found = table.get(digest)
-            if found is MISSING:
-                found = function(*args, **kwargs)
-                table.put(digest, found)
-            return found  # type: ignore[no-any-return]
+            return value(name, key_of(*args, **kwargs), lambda: function(*args, **kwargs))
 
         cached.__wrapped__ = function  # type: ignore[attr-defined]
         cached.__doc__ = function.__doc__

@@ -16,7 +16,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TypeVar
 
-from . import fmt
+from . import diskcache, fmt
 from .book import book_html
 from .exports import export
 from .history import Log, Revision, program_history, read_log
@@ -172,10 +172,16 @@ class Site:
     @cached_property
     def exports(self) -> dict[str, bytes]:
         """The open-data files, computed once per build (the download page lists them),
-        and kept for the next build of the process while the data and every front matter
-        are the same (they hold no narrative)."""
+        and kept for the next build (of the process, and on disk) while the data and
+        every front matter are the same (they hold no narrative)."""
         key = self.programs_digest + self.front_matter_digest
-        return _latest(_kept_exports, key, lambda: export(self.plan))
+        # On disk too, for the next build of an unchanged plan; the last two plans only
+        # (a plan's files are megabytes, and any front-matter edit makes another).
+        return _latest(
+            _kept_exports,
+            key,
+            lambda: diskcache.value("exports", diskcache.key(key), lambda: export(self.plan), entries=2),
+        )
 
     def print_edition(self, base: str) -> str:
         """The whole plan in book order, for /cetak/."""

@@ -265,12 +265,7 @@ def _check_content(item: Program | DimensionPage) -> list[Problem]:
     digest = item.meta.digest if item.meta is not None else b""
     if not digest:  # a page built in code, not read from a file
         return _content_problems(item)
-    table = diskcache.store("content")
-    found = table.get(digest)
-    if found is diskcache.MISSING:
-        found = tuple(_content_problems(item))
-        table.put(digest, found)
-    return list(found)
+    return list(diskcache.value("content", digest, lambda: tuple(_content_problems(item))))
 
 
 def _content_problems(item: Program | DimensionPage) -> list[Problem]:
