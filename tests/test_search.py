@@ -88,6 +88,11 @@ def test_index_is_indonesian_and_programmes_carry_their_opd_and_element(fixture_
     ]
     # Tags once per programme, not on each of its sections.
     assert all("#" not in location for location in tagged)
+    # A programme is found by its page and by the headings of its narrative, not by the
+    # panel headings every programme shares (they have no text of their own).
+    sections = [d["title"] for d in index["docs"] if d["location"].startswith("program/living/alat-bantu/#")]
+    assert sections
+    assert not {"Anggaran dan realisasi", "Indikator kinerja", "Riwayat perubahan"} & set(sections)
 
 
 @pytest.fixture

@@ -16,15 +16,20 @@ from ..model import Indicator, Program
 from ..safehtml import BASE_STAND_IN, Rendered, render, slot
 from .base import ViewBase
 
+#: The panels under their own heading on a programme page, by slot, in page order.
+PANEL_HEADINGS = {
+    "budget": "Anggaran dan realisasi",
+    "indicators": "Indikator kinerja",
+    "history": "Riwayat perubahan",
+}
 #: A programme page above its narrative: fixed headings (for the table of contents)
 #: between slots that :func:`fill_slots` fills with generated HTML. The site fills them
 #: only after search indexing, which then never reads the generated tables: that keeps a
 #: 1,000-programme build close to a plain one. Generated HTML never meets the sanitizer.
-PROGRAM_SKELETON = (
-    "{facts}\n\n## Anggaran dan realisasi\n\n{budget}\n\n## Indikator kinerja\n\n{indicators}\n\n"
-    "## Riwayat perubahan\n\n{history}\n\n"
+PROGRAM_SKELETON = "{facts}\n\n" + "".join(
+    f"## {title}\n\n{{{name}}}\n\n" for name, title in PANEL_HEADINGS.items()
 )
-PROGRAM_SLOTS = ("facts", "budget", "indicators", "history")
+PROGRAM_SLOTS = ("facts", *PANEL_HEADINGS)
 #: Only a full hash is a commit we link to: anything else came from somewhere else.
 COMMIT = re.compile(r"^[0-9a-f]{40}$")
 
