@@ -137,10 +137,13 @@ def cmd_bench(args: argparse.Namespace, out: TextIO) -> int:
     Contoh: masterplan bench --programs 1000 --programs 4000 --opds 40
 
     Membuat rencana sintetis (N program, M OPD) di folder sementara, membangunnya dengan
-    situs ini dan dengan Material polos atas halaman yang sama, lalu melaporkan median
+    situs ini (dengan cache kosong, lalu lagi dengan cache yang ditinggalkan build
+    pertama) dan dengan Material polos atas halaman yang sama, lalu melaporkan median
     waktu, rasio, waktu per tahap build dan memori puncak; juga waktu build ulang
-    `scripts/serve` setelah satu program disunting, dan waktu validasi. Angka
-    dilaporkan, tidak diuji: mesin bersama itu bising.
+    `scripts/serve` setelah satu program disunting, dan waktu validasi (proses baru
+    dengan cache kosong dan terisi, dan pemeriksaan kedua dalam proses yang sama). Cache
+    bench berada di folder sementaranya, tidak menyentuh ~/.cache. Angka dilaporkan,
+    tidak diuji: mesin bersama itu bising.
     Dengan --hostile: waktu validasi satu halaman berisi pola jahat hingga 1 MB.
     """
     if args.hostile:
