@@ -28,7 +28,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote, unquote
 
 import cmarkgfm
@@ -37,6 +37,8 @@ from cmarkgfm.cmark import Options
 from markdown.extensions.toc import slugify
 
 from . import diskcache
+
+T = TypeVar("T")
 
 #: GitHub's Markdown as its web editor previews it. Raw HTML is let through to
 #: :func:`clean`, which removes it, so that the validator can say what was removed.
@@ -255,17 +257,20 @@ def render_unanchored(text: str, *, page: str, base: str) -> str:
 
 @functools.lru_cache(maxsize=RENDER_CACHE_SIZE)
 def _cleaned(text: str, before: str, after: str, page: str, report: bool) -> _Clean:
-    # Kept on disk for the next command too (see :mod:`diskcache`), with the stand-in
-    # of the process that made it: each process draws its own.
-    table = diskcache.store("renderings")
-    digest = diskcache.key(text, before, after, page, report)
-    found = table.get(digest)
-    if found is not diskcache.MISSING:
-        stand_in, clean = found
-        return clean if stand_in == BASE_STAND_IN else _restood(clean, stand_in)
-    clean = _render_clean(text, before=before, after=after, page=page, report=report)
-    table.put(digest, (BASE_STAND_IN, clean))
-    return clean
+    return kept_with_base(
+        "renderings",
+        diskcache.key(text, before, after, page, report),
+        lambda: _render_clean(text, before=before, after=after, page=page, report=report),
+        _restood,
+    )
+
+
+def kept_with_base(name: str, digest: bytes, make: Callable[[], T], restand: Callable[[T, str], T]) -> T:
+    """:func:`diskcache.value` for a result that holds :data:`BASE_STAND_IN`: it is kept
+    with the stand-in of the process that made it (each process draws its own), and
+    ``restand(result, old)`` makes another process's result this one's."""
+    stand_in, found = diskcache.value(name, digest, lambda: (BASE_STAND_IN, make()))
+    return found if stand_in == BASE_STAND_IN else restand(found, stand_in)
 
 
 def _restood(clean: _Clean, stand_in: str) -> _Clean:

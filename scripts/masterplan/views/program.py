@@ -13,7 +13,7 @@ from .. import charts, delivery, diskcache, fmt
 from ..delivery import IndicatorYear
 from ..history import FieldChange, Revision
 from ..model import Indicator, Program
-from ..safehtml import BASE_STAND_IN, Rendered, render, slot
+from ..safehtml import BASE_STAND_IN, Rendered, kept_with_base, render, slot
 from .base import ViewBase
 
 #: The panels under their own heading on a programme page, by slot, in page order.
@@ -136,16 +136,14 @@ class ProgramViews(ViewBase):
         digest = program.meta.digest if program.meta is not None else b""
         if not self.panels_made_from or not digest:
             return self._render_fragments(program, BASE_STAND_IN)
-        table = diskcache.store("panels")
-        key = diskcache.key(self.panels_made_from, digest)
-        found = table.get(key)
-        if found is not diskcache.MISSING:
-            # Made by another process, with its own secret stand-in for the base.
-            stand_in, fragments = found
-            return {name: html.replace(stand_in, BASE_STAND_IN) for name, html in fragments.items()}
-        fragments = self._render_fragments(program, BASE_STAND_IN)
-        table.put(key, (BASE_STAND_IN, fragments))
-        return fragments
+        return kept_with_base(
+            "panels",
+            diskcache.key(self.panels_made_from, digest),
+            lambda: self._render_fragments(program, BASE_STAND_IN),
+            lambda fragments, old: {
+                name: html.replace(old, BASE_STAND_IN) for name, html in fragments.items()
+            },
+        )
 
     def _render_fragments(self, program: Program, base: str) -> dict[str, str]:
         dimension = self.plan.dimension(program.dimension)
