@@ -210,21 +210,6 @@ def disabled() -> Iterator[None]:
         _STORES.update(stores)
 
 
-def kept(name: str, key_of: Callable[..., bytes]) -> Callable[[Callable[..., T]], Callable[..., T]]:
-    """Decorate a pure function of texts: its results are kept in the store ``name``,
-    under ``key_of(*args, **kwargs)``. Exceptions are not kept."""
-
-    def decorate(function: Callable[..., T]) -> Callable[..., T]:
-        def cached(*args: Any, **kwargs: Any) -> T:
-            return value(name, key_of(*args, **kwargs), lambda: function(*args, **kwargs))
-
-        cached.__wrapped__ = function  # type: ignore[attr-defined]
-        cached.__doc__ = function.__doc__
-        return cached
-
-    return decorate
-
-
 def flush() -> None:
     """Save every store that this run added to; remove engine versions unused for
     :data:`STALE_DAYS` days."""

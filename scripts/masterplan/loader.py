@@ -190,26 +190,29 @@ class _Reader:
 PAGE_CACHE_SIZE = 10_000
 
 
-def _page_key(rel: str, cls: type, text: str, *, partial: bool) -> bytes:
-    return diskcache.key(rel, f"{cls.__module__}.{cls.__qualname__}", partial, text)
-
-
-# In memory for `mkdocs serve`; on disk for the next command (see :mod:`diskcache`).
 @functools.lru_cache(maxsize=PAGE_CACHE_SIZE)
-@diskcache.kept("pages", _page_key)
 def _read_page(
     rel: str, cls: type, text: str, *, partial: bool
 ) -> tuple[bytes | None, Page, tuple[Problem, ...], frozenset[str]]:
     """A page's object, pickled (``None`` when it cannot be built), its parts, its problems and,
     when ``partial`` (see :func:`build`), its wrong required fields; a
-    :class:`SourceError` when it cannot be read."""
+    :class:`SourceError` when it cannot be read.
+
+    In memory for `mkdocs serve`; on disk for the next command (see :mod:`diskcache`)."""
+    digest = diskcache.key(rel, f"{cls.__module__}.{cls.__qualname__}", partial, text)
+    return diskcache.value("pages", digest, lambda: _parse_page(rel, cls, text, digest, partial=partial))
+
+
+def _parse_page(
+    rel: str, cls: type, text: str, digest: bytes, *, partial: bool
+) -> tuple[bytes | None, Page, tuple[Problem, ...], frozenset[str]]:
     page = split_page(text)
-    page.meta.digest = diskcache.key(rel, text)
+    page.meta.digest = digest
     problems: list[Problem] = []
     invalid: set[str] | None = set() if partial else None
     built = build(cls, page.meta.data, Context(rel, page.meta, problems), invalid=invalid)
-    # Kept pickled (in memory only, made here from our own classes): unpickling is four
-    # times faster than a deep copy.
+    # Kept pickled (made here from our own classes): unpickling is four times faster
+    # than a deep copy.
     frozen = None if built is None else pickle.dumps(built, protocol=pickle.HIGHEST_PROTOCOL)
     return frozen, page, tuple(problems), frozenset(invalid or ())
 

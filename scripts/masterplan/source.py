@@ -71,8 +71,8 @@ class Yaml:
     lines: dict[KeyPath, int] = field(default_factory=dict)
     duplicates: list[tuple[KeyPath, int]] = field(default_factory=list)
     digest: bytes = field(default=b"", compare=False, repr=False)
-    """For a page's front matter, a digest of the page's path and whole text: what is
-    worked out from the page alone is kept under it (see :mod:`diskcache`)."""
+    """For a page's front matter, a digest of the page's path, whole text and how it was
+    read: what is worked out from the page alone is kept under it (see :mod:`diskcache`)."""
 
     def line(self, path: KeyPath) -> int | None:
         """Line of ``path``, or of its nearest ancestor that has one."""
