@@ -202,3 +202,17 @@ def test_an_old_engine_version_is_removed_and_nothing_else(plan_repo: Path, tmp_
     assert not old.exists()
     assert (other / "pages.pickle").exists()
     assert len(list(cache.glob("*/pages.pickle"))) == 2  # this version's, and foto/
+
+
+def test_a_long_serve_session_keeps_a_bounded_number_of_results(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MASTERPLAN_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(diskcache, "_STORES", {})
+    monkeypatch.setattr(diskcache, "_FOLDER", [])
+    for save in range(5):  # the open data after each of five front-matter edits
+        diskcache.value("exports", diskcache.key(str(save)), lambda: b"x" * 1000, entries=2)
+    table = diskcache.store("exports")
+    assert len(table._used) == 2
+    assert table.get(diskcache.key("4")) == b"x" * 1000
+    assert table.get(diskcache.key("0")) is diskcache.MISSING

@@ -131,6 +131,9 @@ class Store:
     def put(self, digest: bytes, value: Any) -> None:
         if self.path() is None:
             return
+        # A long `mkdocs serve` adds a result per save: the oldest go past the bound.
+        while len(self._used) >= self.entries:
+            del self._used[next(iter(self._used))]
         self._used[digest] = value
         self._added = True
 
