@@ -245,17 +245,22 @@ def merge_search_entries(
     list them twice. What it wrote ends with each rebuilt page's new entries: the page's
     own, then its sections (``url#anchor``); the last such run of a page is the new one.
     """
+    # One pass each: the index holds several entries per page, and a quadratic merge
+    # cost a 4,000-programme `mkdocs serve` a second after every save.
     fresh: dict[str, list[dict[str, Any]]] = {}
-    for at, doc in enumerate(written):
+    run: list[dict[str, Any]] | None = None
+    sections = ""
+    for doc in written:
         url = doc["location"]
         if url in built:
-            run = [doc]
-            for section in written[at + 1 :]:
-                if not section["location"].startswith(url + "#"):
-                    break
-                run.append(section)
-            fresh[url] = run
-    kept = [doc for doc in previous if doc["location"].partition("#")[0] in pages - fresh.keys()]
+            run = fresh[url] = [doc]  # a later run of the same page replaces an earlier one
+            sections = url + "#"
+        elif run is not None and url.startswith(sections):
+            run.append(doc)
+        else:
+            run = None
+    alive = pages - fresh.keys()
+    kept = [doc for doc in previous if doc["location"].partition("#")[0] in alive]
     return kept + [doc for run in fresh.values() for doc in run]
 
 
