@@ -53,10 +53,12 @@ def safe_name(rel: str) -> bool:
 
 def has_link(root: Path, rel: str) -> bool:
     """Whether ``rel`` or one of its folders (below ``root``) is a symbolic link."""
-    path = root
+    # Strings, not Paths: the build asks this of every file on every build and `mkdocs
+    # serve` rebuild (1,030 files at 1,000 programmes: 44 ms with pathlib, 34 ms without).
+    path = os.fspath(root)
     for part in rel.split("/"):
-        path = path / part
-        if path.is_symlink():
+        path = os.path.join(path, part)
+        if os.path.islink(path):
             return True
     return False
 
