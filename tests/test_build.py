@@ -369,3 +369,24 @@ def test_serve_rebuilds_an_edited_programme_and_every_page_that_shows_it(site_re
         "program/living/alat-bantu/",
         "LIV-01 Lift Kursi Roda dan Alat Bantu Disabilitas di Angkutan Umum",
     ) in entries(site)
+
+
+def test_a_build_in_process_leaves_the_cycle_collector_as_it_found_it(site_repo: Path) -> None:
+    """A build defers Python's full collections until it ends (see macros/hooks.py); a
+    process that builds (tests, tools, `mkdocs serve`) must get its settings back, also
+    when the build fails."""
+    import gc
+
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, PluginError
+
+    before = gc.get_threshold()
+    build(load_config(str(site_repo / "mkdocs.yml"), site_dir=str(site_repo / "site")))
+    assert (site_repo / "site" / "index.html").is_file()
+    assert gc.get_threshold() == before
+
+    (site_repo / "data" / "plan.yml").write_text("info: [tidak, lengkap\n", encoding="utf-8")
+    with pytest.raises((PluginError, Abort)):
+        build(load_config(str(site_repo / "mkdocs.yml"), site_dir=str(site_repo / "site")))
+    assert gc.get_threshold() == before
