@@ -180,7 +180,15 @@ class Site:
         return _latest(
             _kept_exports,
             key,
-            lambda: diskcache.value("exports", diskcache.key(key), lambda: export(self.plan), entries=2),
+            lambda: diskcache.value("exports", diskcache.key(key), self._export, entries=2),
+        )
+
+    def _export(self) -> dict[str, bytes]:
+        # A programme's rows are made from its page and what programme pages are made from.
+        made_from = self.programs_digest.encode()
+        return export(
+            self.plan,
+            {p.path: p.meta.digest + made_from for p in self.plan.programs if p.meta and p.meta.digest},
         )
 
     def print_edition(self, base: str) -> str:
