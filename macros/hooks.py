@@ -110,7 +110,9 @@ def on_files(files: Any, config: Any) -> Any:
     for rel, text in site.generated_files().items():
         files.append(File.generated(config, rel, content=text))
     _choose_pages_to_rebuild(files, site, config)
-    _serve["pages"] = {file.url for file in files.documentation_pages()}
+    # As pages and the search index name them: the home page's file URL is "./", its
+    # page URL "" (with "./", a dirty rebuild that kept the home page lost its entries).
+    _serve["pages"] = {"" if file.url in (".", "./") else file.url for file in files.documentation_pages()}
     return files
 
 

@@ -303,6 +303,10 @@ def test_serve_rebuilds_an_edited_programme_and_every_page_that_shows_it(site_re
     def stamp(url: str) -> int:
         return (site / url / "index.html").stat().st_mtime_ns
 
+    def entries(folder: Path) -> list[tuple[str, str]]:
+        docs = json.loads((folder / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+        return sorted((d["location"], d["title"]) for d in docs)
+
     def edit(rel: str, old: str, new: str) -> None:
         path = site_repo / rel
         text = path.read_text(encoding="utf-8")
@@ -337,11 +341,16 @@ def test_serve_rebuilds_an_edited_programme_and_every_page_that_shows_it(site_re
     # A narrative alone: its page and the print edition show it; the pages made from
     # front matter only are kept.
     catalogue, opd = stamp("program"), stamp("opd/dishub")
+    found = entries(site)
+    assert ("", "Masterplan Smart City") in found
     edit("docs/program/living/alat-bantu.md", "Memasang alat bantu.", "Memasang lift kursi roda.")
     rebuild()
     assert "Memasang lift kursi roda." in read(site, edited)
     assert "Memasang lift kursi roda." in read(site, "cetak")
     assert (stamp("program"), stamp("opd/dishub")) == (catalogue, opd)
+    # Search still finds every page it found, the home page too (its URL is "./" in the
+    # list of files and "" in the index).
+    assert entries(site) == found
 
     edit("data/opd.yml", "name: Dinas Perhubungan,", "name: Dinas Perhubungan dan Jalan,")
     rebuild()
@@ -357,10 +366,6 @@ def test_serve_rebuilds_an_edited_programme_and_every_page_that_shows_it(site_re
         check=True,
         capture_output=True,
     )
-
-    def entries(folder: Path) -> list[tuple[str, str]]:
-        docs = json.loads((folder / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
-        return sorted((d["location"], d["title"]) for d in docs)
 
     assert entries(site) == entries(site_repo / "full")
     assert not any(location.startswith("program/society/") for location, _ in entries(site))
