@@ -11,6 +11,7 @@ import functools
 import gc
 import json
 import logging
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -56,12 +57,15 @@ def on_pre_build(config: Any) -> None:
 FULL_COLLECTION_DEFERRED = 1_000_000
 
 
+#: `mkdocs serve`: seconds after a build before the full collection it deferred runs, in
+#: the background, while the reloaded page is read.
+COLLECT_AFTER_SERVE_BUILD = 1.0
+
+
 def _defer_full_collections() -> None:
-    """Until the build ends. Not in `mkdocs serve`: there the previous build's plan is
-    garbage, and the process lives on; collecting it anyway cost as much as the
-    collections deferred."""
-    if _serve.get("command") == "serve" or "thresholds" in _serve:
-        return
+    """Until the build ends (see :data:`FULL_COLLECTION_DEFERRED`)."""
+    if "thresholds" in _serve:
+        return  # a build stopped (interrupted) before restoring them: keep the saved ones
     _serve["thresholds"] = gc.get_threshold()
     young, middle, _ = _serve["thresholds"]
     gc.set_threshold(young, middle, FULL_COLLECTION_DEFERRED)
@@ -71,6 +75,13 @@ def _restore_full_collections() -> None:
     thresholds = _serve.pop("thresholds", None)
     if thresholds is not None:
         gc.set_threshold(*thresholds)
+    if _serve.get("command") == "serve":
+        # The process lives on, and a rebuild leaves the previous build's plan as garbage;
+        # an idle server allocates too little for Python to ever collect it. Collect it
+        # once now that the browser is reloading, not during the next rebuild.
+        timer = threading.Timer(COLLECT_AFTER_SERVE_BUILD, gc.collect)
+        timer.daemon = True
+        timer.start()
 
 
 def on_build_error(error: Exception) -> None:

@@ -395,3 +395,24 @@ def test_a_build_in_process_leaves_the_cycle_collector_as_it_found_it(site_repo:
     with pytest.raises((PluginError, Abort)):
         build(load_config(str(site_repo / "mkdocs.yml"), site_dir=str(site_repo / "site")))
     assert gc.get_threshold() == before
+
+
+def test_serve_collects_the_garbage_of_a_build_after_it(site_repo: Path) -> None:
+    """`mkdocs serve` defers full collections during a build too, and runs one after it
+    in the background: the process lives on, and each rebuild leaves the previous plan
+    behind as garbage."""
+    import gc
+
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    before = gc.get_threshold()
+    config = load_config(str(site_repo / "mkdocs.yml"), site_dir=str(site_repo / "site"))
+    config.plugins.on_startup(command="serve", dirty=True)
+    full = gc.get_stats()[2]["collections"]
+    build(config, dirty=True)
+    assert gc.get_threshold() == before
+    deadline = time.monotonic() + 60
+    while gc.get_stats()[2]["collections"] == full and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert gc.get_stats()[2]["collections"] > full

@@ -52,7 +52,9 @@ print(json.dumps({"seconds": seconds, "peak_kb": peak, "stages": spent}))
 
 # The edit-preview loop of `scripts/serve` (`mkdocs serve --dirty`): a first build, then
 # the site is rebuilt as serve does (config reloaded) after one programme's narrative
-# changes, then after its title (front matter) changes.
+# changes, then after its title (front matter) changes. Saves come two seconds apart, as
+# a person's do: serve collects the previous build's garbage after a build
+# (macros/hooks.py), and a save a moment later would time that collection too.
 _REBUILD_CHILD = """
 import json, pathlib, sys, time
 from mkdocs.commands.build import build
@@ -64,7 +66,7 @@ page = pathlib.Path(sys.argv[3])
 seconds = {}
 for edit, change in (("narrative", lambda t: t + "\\nParagraf baru.\\n"),
                      ("front", lambda t: t.replace("title: ", "title: Disunting ", 1))):
-    time.sleep(0.05)
+    time.sleep(2)
     page.write_text(change(page.read_text(encoding="utf-8")), encoding="utf-8")
     t = time.perf_counter()
     build(load_config(sys.argv[1], site_dir=sys.argv[2]), dirty=True)
