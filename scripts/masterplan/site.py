@@ -138,11 +138,17 @@ class Site:
         """A digest of every staff page's front matter, which the aggregate pages are
         made from; a change to a narrative alone leaves it as it was."""
         digest = hashlib.sha256()
+        for entry in self._front_matter.values():
+            digest.update(entry)
+        return digest.hexdigest()
+
+    @cached_property
+    def _front_matter(self) -> dict[str, bytes]:
+        """Each staff page's path and front matter, as the digests above take them (worked
+        out once: both run on every `mkdocs serve` rebuild)."""
         pages: list[Program | DimensionPage] = [*self._programs.values()]
         pages += [page for _, page in self._dimensions.values()]
-        for page in pages:
-            digest.update(f"{page.path}\0{page.meta.data if page.meta else None!r}\0".encode())
-        return digest.hexdigest()
+        return {p.path: f"{p.path}\0{p.meta.data if p.meta else None!r}\0".encode() for p in pages}
 
     def scope_of(self, src: str) -> str | None:
         """The part of the plan a dimension or OPD page shows (see :attr:`scope_digests`)."""
@@ -160,7 +166,7 @@ class Site:
         `mkdocs serve` rebuilds those pages and not the forty others."""
         digests: dict[str, hashlib._Hash] = {}
         for p in self._programs.values():
-            entry = f"{p.path}\0{p.meta.data if p.meta else None!r}\0".encode()
+            entry = self._front_matter[p.path]
             for scope in {f"dimension/{p.dimension}", f"opd/{p.lead}", *(f"opd/{key}" for key in p.support)}:
                 digests.setdefault(scope, hashlib.sha256()).update(entry)
         return {scope: digest.hexdigest() for scope, digest in digests.items()}

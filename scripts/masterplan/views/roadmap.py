@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cached_property
+
 from .base import ViewBase, program_order
 
 
@@ -9,7 +11,21 @@ class RoadmapViews(ViewBase):
     """Roadmaps of the plan, a dimension or the quick wins."""
 
     def roadmap(self, base: str, *, dimension: str | None = None, quick_wins: bool = False) -> str:
-        """Programmes x years of the plan, grouped by dimension, quick wins marked."""
+        """Programmes x years of the plan, grouped by dimension, quick wins marked.
+
+        Made once per build for each set of arguments: the roadmap page and the print
+        edition (both one level below the root) show the same whole-plan roadmap, a row
+        per programme."""
+        key = (base, dimension, quick_wins)
+        if key not in self._roadmaps:
+            self._roadmaps[key] = self._roadmap(base, dimension, quick_wins)
+        return self._roadmaps[key]
+
+    @cached_property
+    def _roadmaps(self) -> dict[tuple[str, str | None, bool], str]:
+        return {}
+
+    def _roadmap(self, base: str, dimension: str | None, quick_wins: bool) -> str:
         groups = []
         for d in self.plan.dimensions:
             if dimension is not None and d.key != dimension:
