@@ -302,3 +302,52 @@ def test_checking_a_plan_leaves_nothing_for_the_cycle_collector(plan_repo: Path)
     assert report.plan is not None and any(p.code == "yaml-syntax" for p in report.problems)
     assert left == []
     assert gc.isenabled()
+
+
+def test_the_print_edition_from_its_kept_parts_is_the_book_rendered_whole(plan_repo: Path) -> None:
+    """`mkdocs serve` keeps the print edition without its narratives and puts them in after
+    each save: the result must be the book rendered in one piece, narratives and all."""
+    from masterplan.render import Views
+
+    report = check(plan_repo)
+    assert report.plan is not None
+    views = Views(report.plan)
+    narratives = [
+        book._narrative(p.body, p.path, "../") for _, group in book.book_order(report.plan) for p in group
+    ]
+    assert narratives and all(narratives)
+    whole = book.render_book(views, "../", narratives)
+    assert book.book_html(report, views, "../") == whole
+    parts = book.book_parts(report, Views(report.plan), "../")
+    assert book.with_narratives(parts, report.plan, "../") == whole
+
+
+def test_the_print_edition_shows_each_save_while_serving(plan_repo: Path) -> None:
+    """Across the builds of one process, the print edition follows narratives, front
+    matter and data, as a fresh build shows them."""
+    from masterplan import site as site_module
+    from masterplan.site import Site
+
+    def printed() -> str:
+        site = Site(plan_repo)
+        return site.page_html("docs/cetak/index.md", site.print_edition("../"), "cetak/")
+
+    def edit(rel: str, old: str, new: str) -> None:
+        path = plan_repo / rel
+        text = path.read_text(encoding="utf-8")
+        assert old in text
+        path.write_text(text.replace(old, new), encoding="utf-8")
+
+    assert "Memasang alat bantu." in printed()
+    edit("docs/program/living/alat-bantu.md", "Memasang alat bantu.", "Memasang lift kursi roda.")
+    after_narrative = printed()
+    assert "Memasang lift kursi roda." in after_narrative and "Memasang alat bantu." not in after_narrative
+    edit("docs/program/living/alat-bantu.md", "title: Alat Bantu", "title: Lift Kursi Roda dan Alat Bantu")
+    assert "Lift Kursi Roda dan Alat Bantu" in printed()
+    edit("data/opd.yml", "name: Dinas Perhubungan,", "name: Dinas Perhubungan dan Jalan,")
+    assert "Dinas Perhubungan dan Jalan" in printed()
+    edit("docs/program/living/alat-bantu.md", "Memasang lift kursi roda.", "Memasang lift dan ramp.")
+    served = printed()
+    assert "Memasang lift dan ramp." in served
+    site_module._kept_books.clear()
+    assert printed() == served

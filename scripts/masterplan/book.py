@@ -8,6 +8,7 @@ table of contents with page numbers and the plan's version on every page.
 from __future__ import annotations
 
 import datetime
+import secrets
 import subprocess
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -16,7 +17,7 @@ from markupsafe import Markup
 
 from . import delivery, fmt
 from .delivery import Tally
-from .model import Dimension
+from .model import Dimension, Masterplan, Program
 from .render import Views, program_order
 from .safehtml import render_unanchored
 from .validate import Report
@@ -27,23 +28,50 @@ from .views.evaluation import PARTS, score
 
 def book_html(report: Report, views: Views, base: str) -> str:
     """The book body: table of contents, then the nine chapters."""
-    plan = views.plan
-    groups = []
-    for d in plan.dimensions:
-        programs = sorted(plan.programs_of(d.key), key=program_order)
-        groups.append(
-            (
-                d,
-                [
-                    (
-                        p,
-                        {k: Markup(v) for k, v in views.program_fragments(p, base).items()},
-                        Markup(_narrative(p.body, p.path, base)),
-                    )
-                    for p in programs
-                ],
-            )
+    return with_narratives(book_parts(report, views, base), views.plan, base)
+
+
+#: Stands in for each narrative in :func:`book_parts`: a per-process secret, so no
+#: contributor text can spell it.
+NARRATIVE_STAND_IN = f"<!-- mp-narrative-{secrets.token_hex(8)} -->"
+
+
+def book_parts(report: Report, views: Views, base: str) -> list[str]:
+    """The book without its narratives: the text before each programme's narrative, in
+    book order, then the text after the last. Everything in it is made from data and
+    front matter only, so `mkdocs serve` keeps it while only narratives change (the
+    print edition is rebuilt after every save) and :func:`with_narratives` completes it."""
+    programs = [p for _, group in book_order(views.plan) for p in group]
+    parts = render_book(views, base, [NARRATIVE_STAND_IN] * len(programs)).split(NARRATIVE_STAND_IN)
+    assert len(parts) == len(programs) + 1  # the stand-in is ours alone
+    return parts
+
+
+def with_narratives(parts: list[str], plan: Masterplan, base: str) -> str:
+    """The book: :func:`book_parts` with each programme's narrative in its place."""
+    narratives = [_narrative(p.body, p.path, base) for _, group in book_order(plan) for p in group]
+    return "".join(part + narrative for part, narrative in zip(parts, [*narratives, ""], strict=True))
+
+
+def book_order(plan: Masterplan) -> list[tuple[Dimension, list[Program]]]:
+    """Programmes by dimension, as chapter 4 lists them."""
+    return [(d, sorted(plan.programs_of(d.key), key=program_order)) for d in plan.dimensions]
+
+
+def render_book(views: Views, base: str, narratives: list[str]) -> str:
+    """The book with ``narratives`` (HTML, in book order) in place of the programmes'."""
+    order = book_order(views.plan)
+    shown = iter(narratives)
+    groups = [
+        (
+            d,
+            [
+                (p, {k: Markup(v) for k, v in views.program_fragments(p, base).items()}, Markup(next(shown)))
+                for p in programs
+            ],
         )
+        for d, programs in order
+    ]
     f = views.figures
     return views.render_template(
         "book.html",

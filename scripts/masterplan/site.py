@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from . import diskcache, fmt
-from .book import book_html
+from .book import book_parts, with_narratives
 from .exports import export
 from .history import Log, Revision, program_history, read_log
 from .loader import DIMENSION_DIR, PROGRAM_DIR
@@ -43,6 +43,8 @@ T = TypeVar("T")
 #: :attr:`Site.front_matter_digest`). `mkdocs serve` rebuilds reuse them.
 _kept_panels: dict[str, dict[str, tuple[Yaml | None, dict[str, str]]]] = {}
 _kept_exports: dict[str, dict[str, bytes]] = {}
+#: The print edition without its narratives (see :meth:`Site.print_edition`).
+_kept_books: dict[str, list[str]] = {}
 
 
 def _latest(store: dict[str, T], key: str, make: Callable[[], T]) -> T:
@@ -198,8 +200,15 @@ class Site:
         )
 
     def print_edition(self, base: str) -> str:
-        """The whole plan in book order, for /cetak/."""
-        return self.defer(book_html(self.report, self.views, base))
+        """The whole plan in book order, for /cetak/. Rebuilt by `mkdocs serve` after every
+        save, it keeps what is made from data and front matter (all but the narratives)
+        while those stay the same: a third of a second of each save at 4,000 programmes."""
+        key = f"{self.views.panels_made_from}\0{self.front_matter_digest}\0{base}"
+        # Kept whole: the deferred tables it holds are this build's.
+        parts = _latest(
+            _kept_books, key, lambda: [self._resolved(p) for p in book_parts(self.report, self.views, base)]
+        )
+        return self.defer(with_narratives(parts, self.plan, base))
 
     def generated_pages(self) -> list[str]:
         """Pages that exist only in the build (one per OPD), as paths below ``docs/``."""
@@ -298,6 +307,10 @@ class Site:
         program = self._programs.get(src)
         if program is not None:
             html = fill_slots(html, self.views.program_fragments(program, base_of(url)))
+        return self._resolved(html)
+
+    def _resolved(self, html: str) -> str:
+        """``html`` with the deferred HTML of this build in its placeholders."""
         # Deferred HTML may itself hold placeholders (the print edition holds tables).
         while "<!-- masterplan:deferred-" in html:
             html = DEFERRED.sub(lambda m: self._deferred[int(m.group(1))], html)
