@@ -24,7 +24,9 @@ def test_bench_reports_the_ratio_stages_rebuild_and_validation() -> None:
     # Each printed to two decimals.
     assert abs(cold_ratio - cold / plain) < 0.02 and abs(warm_ratio - warm / plain) < 0.02
     narrative, front, fresh, kept, again = (float(x) for x in builds[1][1:6])
-    assert narrative > 0 and front > 0 and fresh > 0 and kept > 0 and again > 0
+    assert narrative > 0 and front > 0 and fresh > 0 and kept > 0
+    # A second check of 12 programmes in the same process can take under 5 ms: "0.00".
+    assert again >= 0
     stages = {r[0]: r[1:] for r in rows if len(r) == 4}
     macros = stages["makro & tampilan (on_page_markdown)"]
     assert float(macros[0]) > float(macros[2]) and float(macros[1]) > float(macros[2]), (
