@@ -63,7 +63,7 @@ def test_a_second_build_reads_the_cache_and_writes_the_same_site(site_repo: Path
 
     cold = build(site_repo, cache, "cold")
     kept = stores(cache)
-    assert {"pages", "renderings", "content", "templates", "panels"} <= set(kept)
+    assert {"pages", "renderings", "content", "templates", "panels", "books"} <= set(kept)
     written = {name: path.stat().st_mtime_ns for name, path in kept.items()}
     warm = build(site_repo, cache, "warm")
     without = build(site_repo, "0", "without")
@@ -92,6 +92,12 @@ def test_kept_panels_and_open_data_show_an_edited_plan(site_repo: Path, tmp_path
     assert "Layanan cepat dan ramah" in second[page]
     assert "Platform Pameran UMKM" in second["data/programs.csv"]
     assert "Platform Promosi UMKM" not in second["data/programs.csv"]
+    assert "Platform Pameran UMKM" in second["cetak/index.html"]
+    # The print edition is kept without its narratives: an edited narrative still shows.
+    edit(site_repo / "docs/program/living/alat-bantu.md", "Memasang alat bantu.", "Memasang lift kursi roda.")
+    third = build(site_repo, cache, "third")
+    assert "Memasang lift kursi roda." in third["cetak/index.html"]
+    assert "Memasang alat bantu." not in third["cetak/index.html"]
 
 
 def edit(path: Path, old: str, new: str) -> None:

@@ -204,11 +204,18 @@ class Site:
         save, it keeps what is made from data and front matter (all but the narratives)
         while those stay the same: a third of a second of each save at 4,000 programmes."""
         key = f"{self.views.panels_made_from}\0{self.front_matter_digest}\0{base}"
-        # Kept whole: the deferred tables it holds are this build's.
+        # On disk too, for the next build while only narratives change (the last two).
         parts = _latest(
-            _kept_books, key, lambda: [self._resolved(p) for p in book_parts(self.report, self.views, base)]
+            _kept_books,
+            key,
+            lambda: diskcache.value("books", diskcache.key(key), lambda: self._book_parts(base), entries=2),
         )
         return self.defer(with_narratives(parts, self.plan, base))
+
+    def _book_parts(self, base: str) -> list[str]:
+        # Kept whole: the deferred tables they hold are this build's. Nothing in them is
+        # this process's (the narrative stand-in is gone, links lead from ``base``).
+        return [self._resolved(p) for p in book_parts(self.report, self.views, base)]
 
     def generated_pages(self) -> list[str]:
         """Pages that exist only in the build (one per OPD), as paths below ``docs/``."""
