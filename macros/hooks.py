@@ -21,11 +21,10 @@ from mkdocs.structure.files import File
 from mkdocs.structure.toc import get_toc
 
 from masterplan import cms
-from masterplan.files import PROGRAM_DIR, publishable
+from masterplan.files import publishable
 from masterplan.render import TEMPLATES
 from masterplan.site import SITE_KEY, Site, is_contributor_page
 from masterplan.views.base import COMPILED_TEMPLATES
-from masterplan.views.program import PANEL_HEADINGS
 
 log = logging.getLogger("mkdocs.plugins.masterplan")
 
@@ -245,10 +244,6 @@ def on_post_page(output: str, page: Any, config: Any) -> str:
     return site.page_html(_src(page, config), output, page.url).replace(SEARCH_DIALOG, NAMED_SEARCH_DIALOG, 1)
 
 
-_PANELS = frozenset(PANEL_HEADINGS.values())
-_PROGRAMS = PROGRAM_DIR.removeprefix("docs/") + "/"
-
-
 def _indonesian_search(index: Path) -> None:
     """Material's search builds its lunr index in the browser with the language named in
     search_index.json. MkDocs refuses `lang: id` in mkdocs.yml (lunr-languages has no
@@ -258,19 +253,11 @@ def _indonesian_search(index: Path) -> None:
         return
     data = json.loads(index.read_text(encoding="utf-8"))
     data["config"]["lang"] = ["id"]
-    docs = []
     for doc in data["docs"]:
         if "#" in doc["location"]:
             # Material copies a page's tags onto each of its sections; the page itself
             # is enough.
             doc.pop("tags", None)
-            # A programme's panel headings have no text of their own (the panels are
-            # filled in after indexing) and are the same on every programme: half of the
-            # entries, a thousand "Indikator kinerja" hits, and no way to tell them apart.
-            if not doc["text"] and doc["title"] in _PANELS and doc["location"].startswith(_PROGRAMS):
-                continue
-        docs.append(doc)
-    data["docs"] = docs
     if _serve.get("dirty") and "docs" in _serve:
         data["docs"] = merge_search_entries(_serve["docs"], data["docs"], _serve["built"], _serve["pages"])
     _serve["docs"] = data["docs"]

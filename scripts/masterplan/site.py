@@ -29,6 +29,7 @@ from .safehtml import Rendered, slot
 from .schemas import json_schemas
 from .source import Yaml
 from .validate import Report, check
+from .views.program import PANELS_AWAY, panels_apart
 
 DEFERRED = re.compile(r"<!-- masterplan:deferred-(\d+) -->")
 
@@ -75,6 +76,8 @@ class Site:
         self.repository = repository
         self.report: Report = check(root)
         self._deferred: list[str] = []
+        # Programme pages' panel headings, from page_content to page_html.
+        self._panel_heads: dict[str, str] = {}
         plan = self.report.plan
         self._opd_pages: dict[str, Opd] = {}
         self._programs: dict[str, Program] = {}
@@ -302,6 +305,11 @@ class Site:
         base = base_of(url)
         if src in self._programs:
             rendered = self.views.program_content(self._programs[src], base)
+            # Search reads the page between this and page_html: it gets the narrative
+            # only. The panel headings (the same on every programme, with no text of their
+            # own) made a third of its work and a thousand empty entries.
+            self._panel_heads[src], rendered.html = panels_apart(rendered.html)
+            rendered.html = PANELS_AWAY + rendered.html
         elif src in self._dimensions:
             rendered = self.views.dimension_content(*self._dimensions[src], base)
         else:
@@ -313,7 +321,11 @@ class Site:
         """The final HTML of a page, with the generated fragments in their slots."""
         program = self._programs.get(src)
         if program is not None:
-            html = fill_slots(html, self.views.program_fragments(program, base_of(url)))
+            base = base_of(url)
+            head = self._panel_heads.pop(src, None)
+            if head is None:  # its content was made by another build
+                head, _ = panels_apart(self.views.program_content(program, base).html)
+            html = fill_slots(html.replace(PANELS_AWAY, head, 1), self.views.program_fragments(program, base))
         return self._resolved(html)
 
     def _resolved(self, html: str) -> str:

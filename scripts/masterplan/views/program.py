@@ -38,6 +38,18 @@ def program_skeleton() -> str:
     return PROGRAM_SKELETON.format(**{name: slot(name) for name in PROGRAM_SLOTS})
 
 
+#: Where a programme page's panel headings and slots wait while search indexes the page.
+PANELS_AWAY = slot("panel-headings")
+
+
+def panels_apart(html: str) -> tuple[str, str]:
+    """A programme page's HTML as its panel headings and slots (everything up to the last
+    slot of :data:`PROGRAM_SKELETON`) and the rest: the narrative. The slot is ours alone
+    (the sanitizer removes every comment of the narrative), so the split is exact."""
+    head, end, rest = html.partition(slot(PROGRAM_SLOTS[-1]))
+    return (head + end, rest) if end else ("", html)
+
+
 def fill_slots(text: str, fragments: dict[str, str]) -> str:
     """Replace each slot's first placeholder (ours come before any narrative)."""
     for name, fragment in fragments.items():
