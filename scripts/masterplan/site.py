@@ -56,6 +56,12 @@ def _latest(store: dict[str, T], key: str, make: Callable[[], T]) -> T:
     return store[key]
 
 
+def _latest_kept(store: dict[str, T], name: str, key: str, make: Callable[[], T]) -> T:
+    """:func:`_latest`, and on disk in the store ``name`` for the next build: the last two
+    plans only (each is megabytes, and any front-matter edit makes another)."""
+    return _latest(store, key, lambda: diskcache.value(name, diskcache.key(key), make, entries=2))
+
+
 def base_of(url: str) -> str:
     """Relative path from a page at ``url`` (directory URLs) back to the site root."""
     return "../" * url.count("/")
@@ -186,13 +192,7 @@ class Site:
         and kept for the next build (of the process, and on disk) while the data and
         every front matter are the same (they hold no narrative)."""
         key = self.programs_digest + self.front_matter_digest
-        # On disk too, for the next build of an unchanged plan; the last two plans only
-        # (a plan's files are megabytes, and any front-matter edit makes another).
-        return _latest(
-            _kept_exports,
-            key,
-            lambda: diskcache.value("exports", diskcache.key(key), self._export, entries=2),
-        )
+        return _latest_kept(_kept_exports, "exports", key, self._export)
 
     def _export(self) -> dict[str, bytes]:
         # A programme's rows are made from its page and what programme pages are made from.
@@ -207,12 +207,7 @@ class Site:
         save, it keeps what is made from data and front matter (all but the narratives)
         while those stay the same: a third of a second of each save at 4,000 programmes."""
         key = f"{self.views.panels_made_from}\0{self.front_matter_digest}\0{base}"
-        # On disk too, for the next build while only narratives change (the last two).
-        parts = _latest(
-            _kept_books,
-            key,
-            lambda: diskcache.value("books", diskcache.key(key), lambda: self._book_parts(base), entries=2),
-        )
+        parts = _latest_kept(_kept_books, "books", key, lambda: self._book_parts(base))
         return self.defer(with_narratives(parts, self.plan, base))
 
     def _book_parts(self, base: str) -> list[str]:
