@@ -316,11 +316,10 @@ class Site:
         """The final HTML of a page, with the generated fragments in their slots."""
         program = self._programs.get(src)
         if program is not None:
-            base = base_of(url)
-            head = self._panel_heads.pop(src, None)
-            if head is None:  # its content was made by another build
-                head, _ = panels_apart(self.views.program_content(program, base).html)
-            html = fill_slots(html.replace(PANELS_AWAY, head, 1), self.views.program_fragments(program, base))
+            # The slots are all in the panel headings page_content put aside: filled there,
+            # the page is gone over once, not once per slot.
+            fragments = self.views.program_fragments(program, base_of(url))
+            html = html.replace(PANELS_AWAY, fill_slots(self._panel_heads.pop(src, ""), fragments), 1)
         return self._resolved(html)
 
     def _resolved(self, html: str) -> str:
