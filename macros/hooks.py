@@ -120,9 +120,6 @@ def on_files(files: Any, config: Any) -> Any:
     for rel, text in site.generated_files().items():
         files.append(File.generated(config, rel, content=text))
     _choose_pages_to_rebuild(files, site, config)
-    # As pages and the search index name them: the home page's file URL is "./", its
-    # page URL "" (with "./", a dirty rebuild that kept the home page lost its entries).
-    _serve["pages"] = {"" if file.url in (".", "./") else file.url for file in files.documentation_pages()}
     return files
 
 
@@ -187,6 +184,10 @@ def on_env(env: Any, config: Any, files: Any) -> Any:
     """The theme's templates compiled once per process, not once per `mkdocs serve`
     rebuild (0.3 s of each); a changed template is compiled again."""
     env.bytecode_cache = COMPILED_TEMPLATES
+    # The pages of this build, by URL as the search index names them: the page's, not
+    # the file's (the home page's file URL is "./", its page URL ""; with "./", a dirty
+    # rebuild that kept the home page lost its search entries). Every page exists by now.
+    _serve["pages"] = {file.page.url for file in files.documentation_pages() if file.page is not None}
     return env
 
 
