@@ -444,7 +444,7 @@ def csv_text(value: str) -> str:
 
 
 def _json(data: Any) -> bytes:
-    if isinstance(data, list) and data:
+    if isinstance(data, list):
         return _json_table(_json_lines(data))
     return (json.dumps(data, ensure_ascii=False, indent=1, allow_nan=False) + "\n").encode("utf-8")
 
@@ -458,9 +458,7 @@ def _json_lines(rows: list[Row]) -> list[str]:
 
 
 def _json_table(lines: list[str]) -> bytes:
-    if not lines:
-        return _json([])
-    return ("[\n" + ",\n".join(lines) + "\n]\n").encode()
+    return ("[\n" + ",\n".join(lines) + "\n]\n").encode() if lines else b"[]\n"
 
 
 @dataclass(frozen=True)
@@ -494,8 +492,8 @@ def _table_files(
         if digest:
             fresh[table.name, digest] = chunk
         chunks.append(chunk)
-    csv_text = _csv_lines(table, [], header=True) + "".join(c.csv for c in chunks)
-    return csv_text.encode("utf-8"), _json_table([line for c in chunks for line in c.json])
+    text = _csv_lines(table, [], header=True) + "".join(c.csv for c in chunks)
+    return text.encode("utf-8"), _json_table([line for c in chunks for line in c.json])
 
 
 def export(plan: Masterplan, digests: Mapping[str, bytes] | None = None) -> dict[str, bytes]:
