@@ -84,6 +84,7 @@ def _restore_full_collections() -> None:
 
 
 def on_build_error(error: Exception) -> None:
+    Site.join_background()
     _restore_full_collections()
 
 
@@ -120,7 +121,14 @@ def on_files(files: Any, config: Any) -> Any:
     for rel, text in site.generated_files().items():
         files.append(File.generated(config, rel, content=text))
     _choose_pages_to_rebuild(files, site, config)
+    if _serve.get("command") in BUILD_COMMANDS:
+        site.work_ahead()
     return files
+
+
+#: Commands that build the whole site once: a second process works ahead for them. Not
+#: `mkdocs serve`, whose rebuilds remake a few pages, and whose process has threads.
+BUILD_COMMANDS = ("build", "gh-deploy")
 
 
 #: Macros that print contributors' narratives on a project page (see macros/main.py).
@@ -354,6 +362,7 @@ def on_post_build(config: Any) -> None:
     try:
         _publish(config)
     finally:
+        config[SITE_KEY].join_background()
         _restore_full_collections()
 
 

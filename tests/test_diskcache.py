@@ -8,6 +8,7 @@ import os
 import pickle
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -222,3 +223,116 @@ def test_a_long_serve_session_keeps_a_bounded_number_of_results(
     assert len(table._used) == 2
     assert table.get(diskcache.key("4")) == b"x" * 1000
     assert table.get(diskcache.key("0")) is diskcache.MISSING
+
+
+@pytest.fixture
+def empty_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty disk cache for this process, with no background work pending."""
+    monkeypatch.setenv("MASTERPLAN_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(diskcache, "_STORES", {})
+    monkeypatch.setattr(diskcache, "_FOLDER", [])
+    monkeypatch.setattr(diskcache, "_JOBS", [])
+    return tmp_path / "cache"
+
+
+def _made_by_pid(n: int) -> str:
+    return f"panel {n} made by {os.getpid()}"
+
+
+def test_what_a_second_process_made_is_taken_over_not_made_again(empty_cache: Path) -> None:
+    def work() -> None:
+        for n in range(3):
+            diskcache.value("panels", diskcache.key(str(n)), lambda n=n: _made_by_pid(n))
+
+    assert diskcache.in_background(("panels",), work)
+    made_here: list[int] = []
+
+    def here(n: int) -> str:
+        made_here.append(n)
+        return _made_by_pid(n)
+
+    found = [diskcache.value("panels", diskcache.key(str(n)), lambda n=n: here(n)) for n in range(3)]
+    assert made_here == []
+    assert [f.split(" made by ")[0] for f in found] == ["panel 0", "panel 1", "panel 2"]
+    assert all(f.split(" made by ")[1] != str(os.getpid()) for f in found), "made by the other process"
+    diskcache.flush()  # and kept on disk for the next run, like this process's own results
+    kept = pickle.loads((next(empty_cache.glob("*/panels.pickle"))).read_bytes())
+    assert sorted(kept.values()) == sorted(found)
+
+
+def test_when_the_second_process_fails_this_one_makes_the_results(empty_cache: Path) -> None:
+    def work() -> None:
+        diskcache.value("panels", diskcache.key("0"), lambda: "half made")
+        raise RuntimeError("a bug in the work")
+
+    assert diskcache.in_background(("panels",), work)
+    assert diskcache.value("panels", diskcache.key("0"), lambda: "made here") == "made here"
+    assert diskcache._JOBS == []
+
+
+def test_a_miss_outside_the_claims_does_not_wait_for_the_second_process(empty_cache: Path) -> None:
+    def work() -> None:
+        diskcache.value("pages", diskcache.key("later"), lambda: "read over there")
+
+    assert diskcache.in_background(("pages",), work, {diskcache.key("later")})
+    assert diskcache.value("pages", diskcache.key("first"), lambda: "read here") == "read here"
+    assert len(diskcache._JOBS) == 1, "a page the other process does not read did not wait for it"
+    assert diskcache.value("pages", diskcache.key("later"), lambda: "read here") == "read over there"
+    assert diskcache._JOBS == []
+
+
+def test_no_second_process_from_a_process_with_threads_or_without_the_cache(
+    empty_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    release = threading.Event()
+    thread = threading.Thread(target=release.wait)
+    thread.start()
+    try:
+        # A lock another thread holds at the fork would stay held in the copy forever.
+        assert not diskcache.in_background(("panels",), lambda: None)
+    finally:
+        release.set()
+        thread.join()
+    monkeypatch.setenv("MASTERPLAN_CACHE", "0")
+    monkeypatch.setattr(diskcache, "_FOLDER", [])
+    assert not diskcache.in_background(("panels",), lambda: None)
+    assert diskcache._JOBS == []
+
+
+def test_a_full_build_makes_the_panels_and_open_data_in_a_second_process(
+    site_repo: Path, empty_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    from masterplan.site import Site
+    from masterplan.views.program import ProgramViews
+
+    made_here: list[str] = []
+    panels, export = ProgramViews._render_fragments, Site._export
+
+    def counted_panels(self: ProgramViews, program: Program, base: str) -> dict[str, str]:
+        made_here.append(program.path)
+        return panels(self, program, base)
+
+    def counted_export(self: Site) -> dict[str, bytes]:
+        made_here.append("open data")
+        return export(self)
+
+    monkeypatch.setattr(ProgramViews, "_render_fragments", counted_panels)
+    monkeypatch.setattr(Site, "_export", counted_export)
+    config = load_config(str(site_repo / "mkdocs.yml"), site_dir=str(site_repo / "ahead"))
+    config.plugins.on_startup(command="build", dirty=False)  # as `mkdocs build` does
+    mkdocs_build(config)
+
+    assert made_here == [], "this process waited for the other's panels and open data"
+    ahead = {
+        p.relative_to(site_repo / "ahead").as_posix(): p.read_text(encoding="utf-8")
+        for p in (site_repo / "ahead").rglob("*")
+        if p.suffix in (".html", ".csv", ".json")
+    }
+    alone = build(site_repo, "0", "alone")  # no cache: no second process
+    assert ahead.keys() == alone.keys()
+    assert [name for name in ahead if ahead[name] != alone[name]] == []
+    assert "mp-progress" in ahead["program/living/alat-bantu/index.html"]  # its panels are in
+

@@ -15,6 +15,9 @@ libraries that shape results), so a changed engine never reads an older result.
 A store is read once per process, on its first lookup, and written at exit when the run
 added something; an unreadable store is treated as empty. Only the entries this run used
 are kept first, then earlier ones up to :data:`MAX_ENTRIES`.
+
+:func:`in_background` works out results in a second process while this one goes on (a
+build's other core); a lookup that misses in one of its stores takes them over first.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ import pickle
 import re
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from importlib import metadata
@@ -131,6 +135,8 @@ class Store:
     def put(self, digest: bytes, value: Any) -> None:
         if self.path() is None:
             return
+        if _RECORDING is not None and self.name in _RECORDING[0]:
+            _RECORDING[1].append((self.name, self.entries, digest, value))
         # A long `mkdocs serve` adds a result per save: the oldest go past the bound.
         while len(self._used) >= self.entries:
             del self._used[next(iter(self._used))]
@@ -193,10 +199,90 @@ def value(name: str, digest: bytes, make: Callable[[], T], *, entries: int = MAX
     """The result kept in the store ``name`` under ``digest``, or ``make()``'s, then kept."""
     table = store(name, entries)
     found = table.get(digest)
+    if found is MISSING and any(job.makes(name, digest) for job in _JOBS):
+        take_over(name)
+        found = table.get(digest)
     if found is MISSING:
         found = make()
         table.put(digest, found)
     return found  # type: ignore[no-any-return]
+
+
+#: In a child of :func:`in_background`: the stores it works for, and what it adds to them.
+_RECORDING: tuple[frozenset[str], list[tuple[str, int, bytes, Any]]] | None = None
+
+
+class _Job:
+    """A child process of :func:`in_background` and the end of the pipe it answers on."""
+
+    def __init__(self, stores: frozenset[str], claims: frozenset[bytes] | None, pid: int, reader: int):
+        self.stores, self.claims, self.pid, self.reader = stores, claims, pid, reader
+
+    def makes(self, name: str, digest: bytes) -> bool:
+        """Whether the result for ``digest`` in the store ``name`` is this job's to make."""
+        return name in self.stores and (self.claims is None or digest in self.claims)
+
+    def take_over(self) -> None:
+        """Wait for the child; keep what it made as if this process had made it."""
+        try:
+            with os.fdopen(self.reader, "rb") as pipe, _collection_paused():
+                entries = pickle.loads(pipe.read())
+        except Exception:
+            entries = []  # the child failed: this process makes what it needs itself
+        finally:
+            os.waitpid(self.pid, 0)
+        for name, entries_kept, digest, found in entries:
+            store(name, entries_kept).put(digest, found)
+
+
+_JOBS: list[_Job] = []
+
+
+def take_over(name: str | None = None) -> None:
+    """Wait for the background jobs working for store ``name`` (all of them: ``None``)
+    and take their results over."""
+    for job in [job for job in _JOBS if name is None or name in job.stores]:
+        _JOBS.remove(job)
+        job.take_over()
+
+
+def in_background(
+    stores: tuple[str, ...], work: Callable[[], object], claims: set[bytes] | None = None
+) -> bool:
+    """Run ``work()`` in a forked copy of this process, on another core, and keep what it
+    adds to ``stores`` as if this process had made it: the first lookup that misses in
+    one of them waits for the copy and takes its results over (:func:`flush` takes over
+    the rest). With ``claims``, only a miss of one of those digests waits: this process
+    goes on making the others meanwhile. Returns whether a copy was started.
+
+    Only where it is cheap and safe: with the disk cache on (the results travel as its
+    entries), on Linux (Windows has no fork; on macOS system libraries may not survive
+    one), and from a process with a single thread (a lock another thread held at the
+    fork would stay held in the copy forever). Elsewhere the work is done as before.
+    The copy's work must not write files or print: whatever it does apart from the
+    stores' entries is lost."""
+    if _folder() is None or not sys.platform.startswith("linux") or threading.active_count() != 1:
+        return False
+    reader, writer = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the copy: never returns, never runs the parent's exit handlers
+        global _RECORDING
+        status = 1
+        try:
+            os.close(reader)
+            for job in _JOBS:  # the parent's to take over, not this copy's
+                os.close(job.reader)
+            _JOBS.clear()
+            _RECORDING = (frozenset(stores), [])
+            work()
+            with os.fdopen(writer, "wb") as pipe:
+                pickle.dump(_RECORDING[1], pipe, protocol=pickle.HIGHEST_PROTOCOL)
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(writer)
+    _JOBS.append(_Job(frozenset(stores), None if claims is None else frozenset(claims), pid, reader))
+    return True
 
 
 @contextlib.contextmanager
@@ -216,6 +302,7 @@ def disabled() -> Iterator[None]:
 def flush() -> None:
     """Save every store that this run added to; remove engine versions unused for
     :data:`STALE_DAYS` days."""
+    take_over()
     for table in list(_STORES.values()):
         table.save()
     folder = _FOLDER[0] if _FOLDER else None
