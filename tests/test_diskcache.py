@@ -11,12 +11,15 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, SAMPLE
 from masterplan import diskcache, loader
+from masterplan.loader import load_plan
 from masterplan.model import Program
+from masterplan.synth import write_plan
 
 PAGE = "docs/program/living/alat-bantu.md"
 LINK = "Lihat juga [promosi UMKM](../economy/promosi-umkm.md)."
@@ -336,3 +339,38 @@ def test_a_full_build_makes_the_panels_and_open_data_in_a_second_process(
     assert [name for name in ahead if ahead[name] != alone[name]] == []
     assert "mp-progress" in ahead["program/living/alat-bantu/index.html"]  # its panels are in
 
+
+def test_a_large_plan_is_read_by_two_processes_with_the_same_result(
+    tmp_path: Path, empty_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = tmp_path / "big"
+    write_plan(SAMPLE, repo, programs=300, opds=25)
+    pages = sorted((repo / "docs" / "program").glob("*/*.md"))
+    broken = pages[-1]  # read by the second process, which cannot
+    broken.write_text(broken.read_text(encoding="utf-8").replace("title:", "title: [", 1), encoding="utf-8")
+    parsed: list[str] = []
+    parse = loader._parse_page
+
+    def counted(rel: str, *args: Any, **kwargs: Any) -> Any:
+        parsed.append(rel)
+        return parse(rel, *args, **kwargs)
+
+    monkeypatch.setattr(loader, "_parse_page", counted)
+    loader._read_page.cache_clear()
+    together = load_plan(repo)
+    # This process read the first half of the programme pages, and the one the other
+    # could not read (then the dimension pages).
+    programs = [rel for rel in parsed if rel.startswith("docs/program/")]
+    assert len(programs) == len(pages) // 2 + 1, len(programs)
+    assert programs[-1] == broken.relative_to(repo).as_posix()
+
+    monkeypatch.setenv("MASTERPLAN_CACHE", "0")
+    monkeypatch.setattr(diskcache, "_FOLDER", [])
+    loader._read_page.cache_clear()
+    alone = load_plan(repo)
+    loader._read_page.cache_clear()
+    assert together.problems == alone.problems
+    assert [p.file for p in together.problems] == [broken.relative_to(repo).as_posix()]
+    assert together.plan is not None and alone.plan is not None
+    assert together.plan.programs == alone.plan.programs
+    assert len(together.plan.programs) == len(pages) - 1

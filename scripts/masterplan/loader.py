@@ -7,6 +7,7 @@ cannot be read is left out of the model, so the rest of the plan still loads.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import pickle
@@ -199,8 +200,40 @@ def _read_page(
     :class:`SourceError` when it cannot be read.
 
     In memory for `mkdocs serve`; on disk for the next command (see :mod:`diskcache`)."""
-    digest = diskcache.key(rel, f"{cls.__module__}.{cls.__qualname__}", partial, text)
+    digest = _page_key(rel, cls, text, partial)
     return diskcache.value("pages", digest, lambda: _parse_page(rel, cls, text, digest, partial=partial))
+
+
+def _page_key(rel: str, cls: type, text: str, partial: bool) -> bytes:
+    return diskcache.key(rel, f"{cls.__module__}.{cls.__qualname__}", partial, text)
+
+
+#: From this many programme pages up, a second process reads half of those the disk
+#: cache does not hold (below it, starting the process costs about what it saves).
+READ_AHEAD_FROM = 200
+
+
+def _read_ahead(root: Path, rels: list[str]) -> None:
+    """Start reading the second half of the programme pages ``rels`` in a second process
+    while this one reads the first (see :func:`diskcache.in_background`): with an empty
+    cache, reading pages (YAML, schema) was half the time of a check. Only the pages the
+    cache does not hold, and never for a few."""
+    later: dict[str, str] = {}
+    for rel in rels[len(rels) // 2 :] if len(rels) >= READ_AHEAD_FROM else ():
+        with contextlib.suppress(SourceError):  # reported when this process reads it
+            later[rel] = read_text(os.path.join(root, rel))
+    pages = diskcache.store("pages")
+    keys = {rel: _page_key(rel, Program, text, True) for rel, text in later.items()}
+    claims = {digest for digest in keys.values() if pages.get(digest) is diskcache.MISSING}
+    if len(claims) < READ_AHEAD_FROM // 2:
+        return
+
+    def work() -> None:
+        for rel, text in later.items():
+            with contextlib.suppress(SourceError):
+                _read_page(rel, Program, text, partial=True)
+
+    diskcache.in_background(("pages",), work, claims)
 
 
 def _parse_page(
@@ -313,7 +346,9 @@ def _load_programs(reader: _Reader) -> tuple[list[Program], list[Program]]:
     programs: list[Program] = []
     partial: list[Program] = []
     required = {f.name for f in schema_fields(Program) if is_required(f)}
-    for rel, parts in _markdown_files(reader, PROGRAM_DIR):
+    files = _markdown_files(reader, PROGRAM_DIR)
+    _read_ahead(reader.root, [rel for rel, parts in files if len(parts) == 2 and parts[0] in DIMENSION_KEYS])
+    for rel, parts in files:
         if len(parts) == 1:
             if parts[0] != "index.md":
                 reader.misplaced(
@@ -340,6 +375,7 @@ def _load_programs(reader: _Reader) -> tuple[list[Program], list[Program]]:
         program.dimension, program.path, program.invalid = parts[0], rel, invalid
         program.body, program.body_line, program.meta = page.body, page.body_line, page.meta
         (partial if invalid & required else programs).append(program)
+    diskcache.take_over("pages")  # what it read of pages changed meanwhile, kept for the next run
     return programs, partial
 
 
