@@ -23,7 +23,7 @@ from mkdocs.structure.toc import get_toc
 from masterplan import cms
 from masterplan.files import publishable
 from masterplan.render import TEMPLATES
-from masterplan.site import SITE_KEY, Site, is_contributor_page
+from masterplan.site import SITE_KEY, Site, base_of, is_contributor_page
 from masterplan.views.base import COMPILED_TEMPLATES
 
 log = logging.getLogger("mkdocs.plugins.masterplan")
@@ -122,7 +122,8 @@ def on_files(files: Any, config: Any) -> Any:
         files.append(File.generated(config, rel, content=text))
     _choose_pages_to_rebuild(files, site, config)
     if _serve.get("command") in BUILD_COMMANDS:
-        site.work_ahead()
+        own = [f for f in files.documentation_pages() if not is_contributor_page(_src_of(f.src_uri, config))]
+        site.work_ahead(tuple(base_of(f.url) for f in own if _prints_narratives(f)))
     return files
 
 

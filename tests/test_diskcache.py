@@ -302,7 +302,7 @@ def test_no_second_process_from_a_process_with_threads_or_without_the_cache(
     assert diskcache._JOBS == []
 
 
-def test_a_full_build_makes_the_panels_and_open_data_in_a_second_process(
+def test_a_full_build_makes_the_panels_open_data_and_print_edition_in_a_second_process(
     site_repo: Path, empty_cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from mkdocs.commands.build import build as mkdocs_build
@@ -312,7 +312,7 @@ def test_a_full_build_makes_the_panels_and_open_data_in_a_second_process(
     from masterplan.views.program import ProgramViews
 
     made_here: list[str] = []
-    panels, export = ProgramViews._render_fragments, Site._export
+    panels, export, book = ProgramViews._render_fragments, Site._export, Site._book_parts
 
     def counted_panels(self: ProgramViews, program: Program, base: str) -> dict[str, str]:
         made_here.append(program.path)
@@ -322,13 +322,18 @@ def test_a_full_build_makes_the_panels_and_open_data_in_a_second_process(
         made_here.append("open data")
         return export(self)
 
+    def counted_book(self: Site, base: str) -> list[str]:
+        made_here.append("print edition")
+        return book(self, base)
+
     monkeypatch.setattr(ProgramViews, "_render_fragments", counted_panels)
     monkeypatch.setattr(Site, "_export", counted_export)
+    monkeypatch.setattr(Site, "_book_parts", counted_book)
     config = load_config(str(site_repo / "mkdocs.yml"), site_dir=str(site_repo / "ahead"))
     config.plugins.on_startup(command="build", dirty=False)  # as `mkdocs build` does
     mkdocs_build(config)
 
-    assert made_here == [], "this process waited for the other's panels and open data"
+    assert made_here == [], "this process waited for the other's panels, open data and print edition"
     ahead = {
         p.relative_to(site_repo / "ahead").as_posix(): p.read_text(encoding="utf-8")
         for p in (site_repo / "ahead").rglob("*")

@@ -124,14 +124,15 @@ class Site:
         self._deferred.append(html)
         return "\n" + slot(f"deferred-{len(self._deferred) - 1}") + "\n"
 
-    def work_ahead(self) -> bool:
+    def work_ahead(self, book_bases: tuple[str, ...] = ()) -> bool:
         """Start working out, in a second process, what a full build needs only late and
         the disk cache may not hold: the open data (the download page, near the end of
         the pages) and every programme's panels (programme pages are finished after
         every page is read; the print edition is made when its page is written). A
         1,000-programme build with an empty cache spent 0.9 s on them, now spent on the
-        other core while this one reads pages. Returns whether the process started
-        (see :func:`diskcache.in_background`)."""
+        other core while this one reads pages. Also the print edition's parts for pages
+        at ``book_bases`` (the relative paths to the site root of the pages that print it).
+        Returns whether the process started (see :func:`diskcache.in_background`)."""
         # Worked out here, not twice: the copy inherits them (the git history is read once).
         views, _ = self.views, self.front_matter_digest
 
@@ -139,9 +140,11 @@ class Site:
             self.exports  # noqa: B018  # a cached property: computing it keeps it
             for program in self.plan.programs:
                 views.program_fragments(program, "")
+            for base in book_bases:
+                self._kept_book_parts(base)
 
         # The templates it compiles for the panels go to the disk cache with them.
-        return diskcache.in_background(("exports", "panels", "templates"), work)
+        return diskcache.in_background(("exports", "panels", "books", "templates"), work)
 
     @staticmethod
     def join_background() -> None:
@@ -231,14 +234,12 @@ class Site:
         """The whole plan in book order, for /cetak/. Rebuilt by `mkdocs serve` after every
         save, it keeps what is made from data and front matter (all but the narratives)
         while those stay the same: a third of a second of each save at 4,000 programmes."""
+        # Made when its page is written: by then :meth:`work_ahead` has made its parts.
+        return self.defer(lambda: with_narratives(self._kept_book_parts(base), self.plan, base))
+
+    def _kept_book_parts(self, base: str) -> list[str]:
         key = f"{self.views.panels_made_from}\0{self.front_matter_digest}\0{base}"
-
-        def edition() -> str:
-            parts = _latest_kept(_kept_books, "books", key, lambda: self._book_parts(base))
-            return with_narratives(parts, self.plan, base)
-
-        # Made when its page is written: by then :meth:`work_ahead` has made the panels.
-        return self.defer(edition)
+        return _latest_kept(_kept_books, "books", key, lambda: self._book_parts(base))
 
     def _book_parts(self, base: str) -> list[str]:
         # Kept whole: the deferred tables they hold are this build's. Nothing in them is
