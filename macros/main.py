@@ -87,7 +87,7 @@ def define_env(env: Any) -> None:
     env.macro(lambda: views().achievement(base()), "capaian")
     env.macro(lambda: views().evaluation(base()), "evaluasi")
     env.macro(lambda: views().opd_index(base()), "daftar_opd")
-    env.macro(lambda: views().downloads({k: len(v) for k, v in site().exports.items()}, base()), "unduhan")
+    env.macro(lambda: site().downloads(base()), "unduhan")
     env.macro(lambda: site().print_edition(base()), "edisi_cetak")
     env.macro(lambda name: site().views.schema_table(GUIDE_SCHEMAS[name]), "tabel_isian")
     env.macro(lambda: site().views.problem_codes(CATALOGUE), "kode_masalah")

@@ -230,6 +230,12 @@ class Site:
             {p.path: p.meta.digest + made_from for p in self.plan.programs if p.meta and p.meta.digest},
         )
 
+    def downloads(self, base: str) -> str:
+        """The open-data files and their sizes, for /unduh/: made when its page is written,
+        like the print edition, so that the build does not wait for the open data while
+        :meth:`work_ahead` makes it."""
+        return self.defer(lambda: self.views.downloads({n: len(d) for n, d in self.exports.items()}, base))
+
     def print_edition(self, base: str) -> str:
         """The whole plan in book order, for /cetak/. Rebuilt by `mkdocs serve` after every
         save, it keeps what is made from data and front matter (all but the narratives)
