@@ -308,6 +308,7 @@ def test_a_full_build_makes_the_panels_open_data_and_print_edition_in_a_second_p
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
 
+    from masterplan import site as site_module
     from masterplan.site import Site
     from masterplan.views.program import ProgramViews
 
@@ -343,6 +344,27 @@ def test_a_full_build_makes_the_panels_open_data_and_print_edition_in_a_second_p
     assert ahead.keys() == alone.keys()
     assert [name for name in ahead if ahead[name] != alone[name]] == []
     assert "mp-progress" in ahead["program/living/alat-bantu/index.html"]  # its panels are in
+
+    # The next build of the unchanged plan finds everything on disk: no second process.
+    diskcache.flush()  # as `mkdocs build` does when it exits
+    started: list[tuple[str, ...]] = []
+    start = diskcache.in_background
+
+    def spy(stores: tuple[str, ...], *args: Any) -> bool:
+        started.append(stores)
+        return start(stores, *args)
+
+    monkeypatch.setattr(diskcache, "in_background", spy)
+    # As a new process finds them: only what is on disk.
+    monkeypatch.setattr(diskcache, "_STORES", {})
+    for kept in ("_kept_panels", "_kept_exports", "_kept_books"):
+        monkeypatch.setattr(site_module, kept, {})
+    config = load_config(str(site_repo / "mkdocs.yml"), site_dir=str(site_repo / "again"))
+    config.plugins.on_startup(command="build", dirty=False)
+    mkdocs_build(config)
+    assert started == [] and made_here == []
+    again = (site_repo / "again" / "cetak" / "index.html").read_text(encoding="utf-8")
+    assert again == ahead["cetak/index.html"]
 
 
 def test_a_large_plan_is_read_by_two_processes_with_the_same_result(

@@ -62,6 +62,11 @@ def _latest_kept(store: dict[str, T], name: str, key: str, make: Callable[[], T]
     return _latest(store, key, lambda: diskcache.value(name, diskcache.key(key), make, entries=2))
 
 
+def _is_kept(store: dict[str, T], name: str, key: str) -> bool:
+    """Whether :func:`_latest_kept` has the value for ``key`` without making it."""
+    return key in store or diskcache.store(name, 2).get(diskcache.key(key)) is not diskcache.MISSING
+
+
 def base_of(url: str) -> str:
     """Relative path from a page at ``url`` (directory URLs) back to the site root."""
     return "../" * url.count("/")
@@ -134,13 +139,21 @@ class Site:
         at ``book_bases`` (the relative paths to the site root of the pages that print it).
         Returns whether the process started (see :func:`diskcache.in_background`)."""
         # Worked out here, not twice: the copy inherits them (the git history is read once).
-        views, _ = self.views, self.front_matter_digest
+        views = self.views
+        # Only what neither this process nor the disk cache holds: the next build of an
+        # unchanged plan starts no process at all.
+        exports = not _is_kept(_kept_exports, "exports", self._exports_key)
+        panels = views.unmade_panels()
+        books = [base for base in book_bases if not _is_kept(_kept_books, "books", self._book_key(base))]
+        if not (exports or panels or books):
+            return False
 
         def work() -> None:
-            self.exports  # noqa: B018  # a cached property: computing it keeps it
-            for program in self.plan.programs:
+            if exports:
+                self.exports  # noqa: B018  # a cached property: computing it keeps it
+            for program in panels:
                 views.program_fragments(program, "")
-            for base in book_bases:
+            for base in books:
                 self._kept_book_parts(base)
 
         # The templates it compiles for the panels go to the disk cache with them.
@@ -219,8 +232,11 @@ class Site:
         """The open-data files, computed once per build (the download page lists them),
         and kept for the next build (of the process, and on disk) while the data and
         every front matter are the same (they hold no narrative)."""
-        key = self.programs_digest + self.front_matter_digest
-        return _latest_kept(_kept_exports, "exports", key, self._export)
+        return _latest_kept(_kept_exports, "exports", self._exports_key, self._export)
+
+    @property
+    def _exports_key(self) -> str:
+        return self.programs_digest + self.front_matter_digest
 
     def _export(self) -> dict[str, bytes]:
         # A programme's rows are made from its page and what programme pages are made from.
@@ -244,8 +260,10 @@ class Site:
         return self.defer(lambda: with_narratives(self._kept_book_parts(base), self.plan, base))
 
     def _kept_book_parts(self, base: str) -> list[str]:
-        key = f"{self.views.panels_made_from}\0{self.front_matter_digest}\0{base}"
-        return _latest_kept(_kept_books, "books", key, lambda: self._book_parts(base))
+        return _latest_kept(_kept_books, "books", self._book_key(base), lambda: self._book_parts(base))
+
+    def _book_key(self, base: str) -> str:
+        return f"{self.views.panels_made_from}\0{self.front_matter_digest}\0{base}"
 
     def _book_parts(self, base: str) -> list[str]:
         # Kept whole: the deferred tables they hold are this build's. Nothing in them is

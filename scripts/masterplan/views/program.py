@@ -145,17 +145,32 @@ class ProgramViews(ViewBase):
     def _kept_fragments(self, program: Program) -> dict[str, str]:
         """A programme's panels, kept on disk for the next build (see :mod:`diskcache`)
         under the digest of its page and of everything else they are made from."""
-        digest = program.meta.digest if program.meta is not None else b""
-        if not self.panels_made_from or not digest:
+        key = self._panels_key(program)
+        if key is None:
             return self._render_fragments(program, BASE_STAND_IN)
         return kept_with_base(
             "panels",
-            diskcache.key(self.panels_made_from, digest),
+            key,
             lambda: self._render_fragments(program, BASE_STAND_IN),
             lambda fragments, old: {
                 name: html.replace(old, BASE_STAND_IN) for name, html in fragments.items()
             },
         )
+
+    def _panels_key(self, program: Program) -> bytes | None:
+        """The key of a programme's panels in the disk cache (``None``: not kept there)."""
+        digest = program.meta.digest if program.meta is not None else b""
+        return diskcache.key(self.panels_made_from, digest) if self.panels_made_from and digest else None
+
+    def unmade_panels(self) -> list[Program]:
+        """The programmes whose panels are neither in this process nor on disk."""
+        kept = diskcache.store("panels")
+        return [
+            p
+            for p in self.plan.programs
+            if (p.path not in self.panels or self.panels[p.path][0] is not p.meta)
+            and ((key := self._panels_key(p)) is None or kept.get(key) is diskcache.MISSING)
+        ]
 
     def _render_fragments(self, program: Program, base: str) -> dict[str, str]:
         dimension = self.plan.dimension(program.dimension)
