@@ -246,6 +246,12 @@ def take_over(name: str | None = None) -> None:
         job.take_over()
 
 
+def can_work_in_background() -> bool:
+    """Whether :func:`in_background` would start a process now (callers skip preparing
+    work that would only be done here anyway)."""
+    return _folder() is not None and sys.platform.startswith("linux") and threading.active_count() == 1
+
+
 def in_background(
     stores: tuple[str, ...], work: Callable[[], object], claims: set[bytes] | None = None
 ) -> bool:
@@ -261,7 +267,7 @@ def in_background(
     fork would stay held in the copy forever). Elsewhere the work is done as before.
     The copy's work must not write files or print: whatever it does apart from the
     stores' entries is lost."""
-    if _folder() is None or not sys.platform.startswith("linux") or threading.active_count() != 1:
+    if not can_work_in_background():
         return False
     reader, writer = os.pipe()
     pid = os.fork()

@@ -148,10 +148,14 @@ class _Reader:
             self.data_ok = False  # e.g. a dimension without its programmes' home
         return [item for item in items if item is not None]
 
-    def page(self, rel: str, cls: type[T], *, invalid: set[str] | None = None) -> tuple[T, Page] | None:
+    def page(
+        self, rel: str, cls: type[T], *, invalid: set[str] | None = None, text: str | None = None
+    ) -> tuple[T, Page] | None:
+        """The object and parts of the page ``rel`` (its ``text`` when already read)."""
         self.files += 1
         try:
-            text = read_text(os.path.join(self.root, rel))
+            if text is None:
+                text = read_text(os.path.join(self.root, rel))
             # A class is hashable; mypy cannot tell for a type variable's class.
             read = _read_page(rel, cls, text, partial=invalid is not None)  # type: ignore[arg-type]
         except SourceError as err:
@@ -213,20 +217,26 @@ def _page_key(rel: str, cls: type, text: str, partial: bool) -> bytes:
 READ_AHEAD_FROM = 200
 
 
-def _read_ahead(root: Path, rels: list[str]) -> None:
+def _read_ahead(root: Path, rels: list[str]) -> dict[str, str]:
     """Start reading the second half of the programme pages ``rels`` in a second process
     while this one reads the first (see :func:`diskcache.in_background`): with an empty
     cache, reading pages (YAML, schema) was half the time of a check. Only the pages the
-    cache does not hold, and never for a few."""
+    cache does not hold, and never for a few. Returns the texts of the pages it read
+    from disk, for this process to read the same ones (not the files a second time)."""
+    if len(rels) < READ_AHEAD_FROM or not diskcache.can_work_in_background():
+        return {}  # `mkdocs serve`'s rebuilds (threads), small plans, no cache
     later: dict[str, str] = {}
-    for rel in rels[len(rels) // 2 :] if len(rels) >= READ_AHEAD_FROM else ():
+    for rel in rels[len(rels) // 2 :]:
         with contextlib.suppress(SourceError):  # reported when this process reads it
             later[rel] = read_text(os.path.join(root, rel))
     pages = diskcache.store("pages")
-    keys = {rel: _page_key(rel, Program, text, True) for rel, text in later.items()}
-    claims = {digest for digest in keys.values() if pages.get(digest) is diskcache.MISSING}
+    claims = set()
+    for rel, text in later.items():
+        digest = _page_key(rel, Program, text, True)
+        if pages.get(digest) is diskcache.MISSING:
+            claims.add(digest)
     if len(claims) < READ_AHEAD_FROM // 2:
-        return
+        return later  # the cache holds them: nothing worth a second process
 
     def work() -> None:
         for rel, text in later.items():
@@ -234,6 +244,7 @@ def _read_ahead(root: Path, rels: list[str]) -> None:
                 _read_page(rel, Program, text, partial=True)
 
     diskcache.in_background(("pages",), work, claims)
+    return later
 
 
 def _parse_page(
@@ -347,7 +358,8 @@ def _load_programs(reader: _Reader) -> tuple[list[Program], list[Program]]:
     partial: list[Program] = []
     required = {f.name for f in schema_fields(Program) if is_required(f)}
     files = _markdown_files(reader, PROGRAM_DIR)
-    _read_ahead(reader.root, [rel for rel, parts in files if len(parts) == 2 and parts[0] in DIMENSION_KEYS])
+    placed = [rel for rel, parts in files if len(parts) == 2 and parts[0] in DIMENSION_KEYS]
+    texts = _read_ahead(reader.root, placed)
     for rel, parts in files:
         if len(parts) == 1:
             if parts[0] != "index.md":
@@ -368,7 +380,7 @@ def _load_programs(reader: _Reader) -> tuple[list[Program], list[Program]]:
             reader.unknown_dimension(rel, parts[0])
             continue
         invalid: set[str] = set()
-        loaded = reader.page(rel, Program, invalid=invalid)
+        loaded = reader.page(rel, Program, invalid=invalid, text=texts.get(rel))
         if loaded is None:
             continue
         program, page = loaded
