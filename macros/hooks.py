@@ -363,7 +363,7 @@ def on_post_build(config: Any) -> None:
     try:
         _publish(config)
     finally:
-        config[SITE_KEY].join_background()
+        Site.join_background()
         _restore_full_collections()
 
 

@@ -56,15 +56,20 @@ def _latest(store: dict[str, T], key: str, make: Callable[[], T]) -> T:
     return store[key]
 
 
+#: Whole-plan results kept on disk: the last two plans only (each is megabytes, and any
+#: front-matter edit makes another).
+KEPT_PLANS = 2
+
+
 def _latest_kept(store: dict[str, T], name: str, key: str, make: Callable[[], T]) -> T:
-    """:func:`_latest`, and on disk in the store ``name`` for the next build: the last two
-    plans only (each is megabytes, and any front-matter edit makes another)."""
-    return _latest(store, key, lambda: diskcache.value(name, diskcache.key(key), make, entries=2))
+    """:func:`_latest`, and on disk in the store ``name`` for the next build."""
+    return _latest(store, key, lambda: diskcache.value(name, diskcache.key(key), make, entries=KEPT_PLANS))
 
 
 def _is_kept(store: dict[str, T], name: str, key: str) -> bool:
     """Whether :func:`_latest_kept` has the value for ``key`` without making it."""
-    return key in store or diskcache.store(name, 2).get(diskcache.key(key)) is not diskcache.MISSING
+    kept = diskcache.store(name, KEPT_PLANS)
+    return key in store or kept.get(diskcache.key(key)) is not diskcache.MISSING
 
 
 def base_of(url: str) -> str:

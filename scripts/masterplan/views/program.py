@@ -137,10 +137,18 @@ class ProgramViews(ViewBase):
         serve``), made while everything but the programmes' own files was the same; a
         programme's panels are reused when its front matter is the very object they were
         made from (the loader hands back the same one for an unchanged file)."""
+        made = self._made_here(program)
+        if made is None:
+            made = self._kept_fragments(program)
+            self.panels[program.path] = (program.meta, made)
+        return {name: html.replace(BASE_STAND_IN, base) for name, html in made.items()}
+
+    def _made_here(self, program: Program) -> dict[str, str] | None:
+        """The programme's panels as this process made them from its very front matter."""
         kept = self.panels.get(program.path)
         if kept is None or kept[0] is not program.meta or program.meta is None:
-            kept = self.panels[program.path] = (program.meta, self._kept_fragments(program))
-        return {name: html.replace(BASE_STAND_IN, base) for name, html in kept[1].items()}
+            return None
+        return kept[1]
 
     def _kept_fragments(self, program: Program) -> dict[str, str]:
         """A programme's panels, kept on disk for the next build (see :mod:`diskcache`)
@@ -168,7 +176,7 @@ class ProgramViews(ViewBase):
         return [
             p
             for p in self.plan.programs
-            if (p.path not in self.panels or self.panels[p.path][0] is not p.meta)
+            if self._made_here(p) is None
             and ((key := self._panels_key(p)) is None or kept.get(key) is diskcache.MISSING)
         ]
 
