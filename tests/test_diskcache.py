@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import jinja2
 import pytest
 
 from conftest import ROOT, SAMPLE
@@ -310,6 +311,7 @@ def test_a_full_build_makes_the_panels_open_data_and_print_edition_in_a_second_p
 
     from masterplan import site as site_module
     from masterplan.site import Site
+    from masterplan.views.base import COMPILED_TEMPLATES
     from masterplan.views.program import ProgramViews
 
     made_here: list[str] = []
@@ -330,11 +332,24 @@ def test_a_full_build_makes_the_panels_open_data_and_print_edition_in_a_second_p
     monkeypatch.setattr(ProgramViews, "_render_fragments", counted_panels)
     monkeypatch.setattr(Site, "_export", counted_export)
     monkeypatch.setattr(Site, "_book_parts", counted_book)
+    compiled_here: list[str | None] = []
+    compile_template = jinja2.Environment.compile
+
+    def counted_compile(self: jinja2.Environment, source: Any, name: str | None = None, *args: Any) -> Any:
+        compiled_here.append(name)
+        return compile_template(self, source, name, *args)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counted_compile)
+    monkeypatch.setattr(COMPILED_TEMPLATES, "_code", {})  # as a new process starts
     config = load_config(str(site_repo / "mkdocs.yml"), site_dir=str(site_repo / "ahead"))
     config.plugins.on_startup(command="build", dirty=False)  # as `mkdocs build` does
     mkdocs_build(config)
 
     assert made_here == [], "this process waited for the other's panels, open data and print edition"
+    # The engine's and the theme's templates were compiled by the other process while
+    # this one read the plan (only the search plugin's own language partials are not).
+    ahead_of_time = {"main.html", "base.html", "partials/nav.html", "home.md", "budget.html"}
+    assert ahead_of_time.isdisjoint(compiled_here), compiled_here
     ahead = {
         p.relative_to(site_repo / "ahead").as_posix(): p.read_text(encoding="utf-8")
         for p in (site_repo / "ahead").rglob("*")

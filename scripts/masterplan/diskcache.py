@@ -197,15 +197,22 @@ def store(name: str, entries: int = MAX_ENTRIES) -> Store:
 
 def value(name: str, digest: bytes, make: Callable[[], T], *, entries: int = MAX_ENTRIES) -> T:
     """The result kept in the store ``name`` under ``digest``, or ``make()``'s, then kept."""
+    found = kept(name, digest, entries=entries)
+    if found is MISSING:
+        found = make()
+        store(name, entries).put(digest, found)
+    return found  # type: ignore[no-any-return]
+
+
+def kept(name: str, digest: bytes, *, entries: int = MAX_ENTRIES) -> Any:
+    """The result kept in the store ``name`` under ``digest``, waiting for the background
+    job that makes it (:func:`in_background`), or :data:`MISSING`."""
     table = store(name, entries)
     found = table.get(digest)
     if found is MISSING and any(job.makes(name, digest) for job in _JOBS):
-        take_over(name)
+        take_over(name, digest)
         found = table.get(digest)
-    if found is MISSING:
-        found = make()
-        table.put(digest, found)
-    return found  # type: ignore[no-any-return]
+    return found
 
 
 #: In a child of :func:`in_background`: the stores it works for, and what it adds to them.
@@ -238,10 +245,13 @@ class _Job:
 _JOBS: list[_Job] = []
 
 
-def take_over(name: str | None = None) -> None:
-    """Wait for the background jobs working for store ``name`` (all of them: ``None``)
-    and take their results over."""
-    for job in [job for job in _JOBS if name is None or name in job.stores]:
+def take_over(name: str | None = None, digest: bytes | None = None) -> None:
+    """Wait for the background jobs working for store ``name`` (all of them: ``None``),
+    or only those making ``digest`` there, and take their results over."""
+    jobs = [job for job in _JOBS if name is None or name in job.stores]
+    if name is not None and digest is not None:
+        jobs = [job for job in jobs if job.makes(name, digest)]
+    for job in jobs:
         _JOBS.remove(job)
         job.take_over()
 
@@ -253,13 +263,18 @@ def can_work_in_background() -> bool:
 
 
 def in_background(
-    stores: tuple[str, ...], work: Callable[[], object], claims: set[bytes] | None = None
+    stores: tuple[str, ...],
+    work: Callable[[], object],
+    claims: set[bytes] | None = None,
+    *,
+    also: tuple[str, ...] = (),
 ) -> bool:
     """Run ``work()`` in a forked copy of this process, on another core, and keep what it
     adds to ``stores`` as if this process had made it: the first lookup that misses in
     one of them waits for the copy and takes its results over (:func:`flush` takes over
     the rest). With ``claims``, only a miss of one of those digests waits: this process
-    goes on making the others meanwhile. Returns whether a copy was started.
+    goes on making the others meanwhile. What it adds to the stores ``also`` is kept
+    too, but no lookup there waits for it. Returns whether a copy was started.
 
     Only where it is cheap and safe: with the disk cache on (the results travel as its
     entries), on Linux (Windows has no fork; on macOS system libraries may not survive
@@ -279,7 +294,7 @@ def in_background(
             for job in _JOBS:  # the parent's to take over, not this copy's
                 os.close(job.reader)
             _JOBS.clear()
-            _RECORDING = (frozenset(stores), [])
+            _RECORDING = (frozenset(stores + also), [])
             work()
             with os.fdopen(writer, "wb") as pipe:
                 pickle.dump(_RECORDING[1], pipe, protocol=pickle.HIGHEST_PROTOCOL)

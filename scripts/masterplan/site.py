@@ -161,8 +161,11 @@ class Site:
             for base in books:
                 self._kept_book_parts(base)
 
-        # The templates it compiles for the panels go to the disk cache with them.
-        return diskcache.in_background(("exports", "panels", "books", "templates"), work)
+        # The copy renders with the templates compiled ahead (see `compile_ahead`),
+        # taken over first; any it compiles itself go to the disk cache too, but this
+        # process does not wait for them.
+        diskcache.take_over("templates")
+        return diskcache.in_background(("exports", "panels", "books"), work, also=("templates",))
 
     @staticmethod
     def join_background() -> None:

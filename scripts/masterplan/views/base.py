@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound
 from jinja2.bccache import Bucket, BytecodeCache
 from markupsafe import Markup, escape
 
@@ -75,12 +75,18 @@ class _Compiled(BytecodeCache):
         code = self._code.get(bucket.key)
         if code is None:
             # A `mkdocs build` or `masterplan validate` is a new process: compiled code
-            # is kept on disk too (see :mod:`diskcache`), 0.5 s of a cold build.
-            found = diskcache.store("templates").get(diskcache.key(bucket.key))
+            # is kept on disk too (see :mod:`diskcache`), 0.5 s of a cold build, and
+            # with an empty cache compiled by a second process (:func:`compile_ahead`).
+            found = diskcache.kept("templates", diskcache.key(bucket.key))
             if isinstance(found, bytes):
                 code = self._code[bucket.key] = found
         if code is not None:
             bucket.bytecode_from_string(code)
+
+    def holds(self, key: str) -> bool:
+        """Whether the code of the bucket ``key`` is kept, by this process or on disk."""
+        found = self._code.get(key, diskcache.store("templates").get(diskcache.key(key)))
+        return found is not diskcache.MISSING
 
     def dump_bytecode(self, bucket: Bucket) -> None:
         code = self._code[bucket.key] = bucket.bytecode_to_string()
@@ -88,6 +94,51 @@ class _Compiled(BytecodeCache):
 
 
 COMPILED_TEMPLATES = _Compiled()
+
+
+def compile_ahead(templates: Iterable[tuple[Environment, Iterable[str]]]) -> bool:
+    """Compile, in a second process, the named templates of each environment that the
+    disk cache does not hold yet (an empty cache: a fresh clone, CI), while this process
+    loads and checks the plan; its first use of one of them takes the code over
+    (:func:`diskcache.in_background`). Returns whether a process was started.
+
+    Each environment must use :data:`COMPILED_TEMPLATES` and be made as the one that
+    renders (the compiled code depends on its options). A template that fails to
+    compile there is compiled again, and reported, where it is used."""
+    if not diskcache.can_work_in_background():
+        return False
+    wanted: list[tuple[Environment, str, bytes]] = []
+    claims: set[bytes] = set()
+    for env, names in templates:
+        assert env.bytecode_cache is COMPILED_TEMPLATES and env.loader is not None
+        for name in names:
+            try:
+                _, filename, _ = env.loader.get_source(env, name)
+            except TemplateNotFound:
+                continue
+            bucket = COMPILED_TEMPLATES.get_cache_key(name, filename)
+            digest = diskcache.key(bucket)
+            if digest not in claims and not COMPILED_TEMPLATES.holds(bucket):
+                wanted.append((env, name, digest))
+                claims.add(digest)
+    if not wanted:
+        return False
+
+    def work() -> None:
+        for env, name, digest in wanted:
+            try:
+                env.get_template(name)
+            except Exception:  # e.g. a theme's template for a plugin this site does not use
+                # Kept as failed, so that the next build does not start a process for it.
+                diskcache.store("templates").put(digest, None)
+
+    return diskcache.in_background(("templates",), work, claims)
+
+
+def engine_templates() -> tuple[Environment, list[str]]:
+    """The engine's environment and the names of all its templates (for :func:`compile_ahead`)."""
+    names = sorted(p.relative_to(TEMPLATES).as_posix() for p in TEMPLATES.rglob("*") if p.is_file())
+    return environment(), names
 
 
 def environment() -> Environment:
