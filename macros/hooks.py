@@ -16,6 +16,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from jinja2 import TemplateNotFound
 from jinja2.sandbox import SandboxedEnvironment
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
@@ -226,11 +227,73 @@ def on_env(env: Any, config: Any, files: Any) -> Any:
     """The theme's templates compiled once per process, not once per `mkdocs serve`
     rebuild (0.3 s of each); a changed template is compiled again."""
     env.bytecode_cache = COMPILED_TEMPLATES
+    _share_navigation(env, _serve.pop("nav", None))
     # The pages of this build, by URL as the search index names them: the page's, not
     # the file's (the home page's file URL is "./", its page URL ""; with "./", a dirty
     # rebuild that kept the home page lost its search entries). Every page exists by now.
     _serve["pages"] = {file.page.url for file in files.documentation_pages() if file.page is not None}
     return env
+
+
+def on_nav(nav: Any, config: Any, files: Any) -> Any:
+    _serve["nav"] = nav
+    return nav
+
+
+#: Material's partial that renders the site's navigation on every page.
+NAV_TEMPLATE = "partials/nav.html"
+
+
+def _share_navigation(env: Any, nav: Any) -> None:
+    """Render the navigation once per folder for the pages outside it, not once per page.
+
+    A programme page is not in the navigation, so no item of it is active there, and its
+    links, relative to the page, are the same from every page of one folder; rendering
+    it was a quarter of the time of a 1,000-programme build. Only where every link
+    leaves the page's own folder, so that the page's name cannot show in them. The
+    partial stays Material's: the edge only keeps what it rendered."""
+    if nav is None:
+        return
+    try:
+        template = env.get_template(NAV_TEMPLATE)
+    except TemplateNotFound:  # another theme
+        return
+    render = template.root_render_func
+    in_nav = {id(page) for page in nav.pages}
+    targets = [link.url for link in _links(nav.items)]
+    shared: dict[str, str] = {}
+    _serve["shared_navigation"] = shared
+
+    def root(context: Any) -> Any:
+        page = context.get("page")
+        folder = _shared_folder(page, in_nav, targets)
+        if folder is None:
+            yield from render(context)
+            return
+        if folder not in shared:
+            shared[folder] = "".join(render(context))
+        yield shared[folder]
+
+    template.root_render_func = root
+
+
+def _links(items: list[Any]) -> Any:
+    for item in items:
+        if item.is_section:
+            yield from _links(item.children)
+        else:
+            yield item
+
+
+def _shared_folder(page: Any, in_nav: set[int], targets: list[str]) -> str | None:
+    """The folder whose pages outside the navigation share ``page``'s, or ``None``."""
+    url = getattr(page, "url", None)
+    if not isinstance(url, str) or id(page) in in_nav or not url.endswith("/") or "://" in url:
+        return None
+    own = "/" + url.lstrip("/")
+    if any(("/" + target.lstrip("/")).startswith(own) for target in targets):
+        return None
+    return own.rstrip("/").rpartition("/")[0] + "/"
 
 
 def on_page_read_source(page: Any, config: Any) -> str | None:

@@ -416,3 +416,68 @@ def test_serve_collects_the_garbage_of_a_build_after_it(site_repo: Path) -> None
     while gc.get_stats()[2]["collections"] == full and time.monotonic() < deadline:
         time.sleep(0.1)
     assert gc.get_stats()[2]["collections"] > full
+
+
+def _edge_hooks(name: str):  # type: ignore[no-untyped-def]
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(name, ROOT / "macros" / "hooks.py")
+    assert spec is not None and spec.loader is not None
+    hooks = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hooks)
+    return hooks
+
+
+def test_a_navigation_is_shared_only_by_pages_outside_it_in_one_folder() -> None:
+    hooks = _edge_hooks("edge_hooks_nav")
+
+    class Page:
+        def __init__(self, url: str) -> None:
+            self.url = url
+
+    inside, outside, sibling = Page("anggaran/"), Page("program/living/a/"), Page("program/living/b/")
+    targets = ["", "anggaran/", "program/", "program/living/"]
+    in_nav = {id(inside)}
+    assert hooks._shared_folder(inside, in_nav, targets) is None  # its item is active
+    assert hooks._shared_folder(outside, in_nav, targets) == "/program/living/"
+    assert hooks._shared_folder(sibling, in_nav, targets) == "/program/living/"
+    # A link into the page's own folder is written "lampiran/" from it, "../a/lampiran/"
+    # from its sibling: that page keeps its own rendering.
+    into = [*targets, "program/living/a/lampiran/"]
+    assert hooks._shared_folder(outside, in_nav, into) is None
+    assert hooks._shared_folder(sibling, in_nav, into) == "/program/living/"
+    assert hooks._shared_folder(Page("program/living/a.html"), in_nav, targets) is None
+    assert hooks._shared_folder(None, in_nav, targets) is None  # the 404 page
+
+
+def test_pages_outside_the_navigation_share_one_rendering_and_the_site_is_the_same(
+    site_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Material's navigation is rendered once per folder for the programme pages (a
+    quarter of a large build), and the site is byte for byte the one rendered page by page."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    monkeypatch.setenv("MASTERPLAN_CACHE", "0")
+
+    def built(name: str, *, shared: bool) -> tuple[dict[str, bytes], dict[str, str]]:
+        config = load_config(str(site_repo / "mkdocs.yml"), site_dir=str(site_repo / name))
+        hooks = config.plugins["macros/hooks.py"]
+        if not shared:
+            monkeypatch.setattr(hooks, "_share_navigation", lambda env, nav: None)
+        build(config)
+        site = site_repo / name
+        files = {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+        return files, hooks._serve.get("shared_navigation", {})
+
+    shared, navigations = built("shared", shared=True)
+    alone, _ = built("alone", shared=False)
+    assert shared.keys() == alone.keys()
+    assert [name for name in shared if shared[name] != alone[name]] == []
+    pages = [name for name in shared if name.endswith("/index.html")]
+    programs = {n.rsplit("/", 2)[0] for n in pages if n.count("/") == 3 and n.startswith("program/")}
+    assert {f"/{folder}/" for folder in programs} <= navigations.keys()
+    sharing = [name for name in pages if "/" + name.rsplit("/", 2)[0] + "/" in navigations]
+    assert len(sharing) > len(navigations), "some pages took a rendering made for another"
+    page = shared["program/living/alat-bantu/index.html"].decode()
+    assert 'class="md-nav md-nav--primary' in page and "../../../anggaran/" in page
