@@ -59,6 +59,21 @@ def test_pull_request_code_never_runs_with_a_write_token() -> None:
     assert not any("checkout" in str(step.get("uses", "")) for step in steps)
 
 
+def test_only_runs_on_main_save_the_page_cache() -> None:
+    """The disk cache is loaded with pickle: a pull request may read what main's runs
+    saved (its validation and build then read only the pages it changed), never save."""
+    steps = load("ci.yml")["jobs"]["check"]["steps"]  # type: ignore[index]
+    cache = [step for step in steps if "actions/cache" in str(step.get("uses", ""))]
+    restore = [step for step in cache if step["uses"].startswith("actions/cache/restore@")]
+    save = [step for step in cache if step["uses"].startswith("actions/cache/save@")]
+    assert len(restore) == 1 and len(save) == 1 and len(cache) == 2, cache
+    assert restore[0]["with"]["path"] == save[0]["with"]["path"] == "~/.cache/masterplan"
+    assert save[0]["if"] == "github.event_name == 'push' && github.ref == 'refs/heads/main'"
+    names = [step.get("name") for step in steps]
+    assert names.index(restore[0]["name"]) < names.index("Validasi rencana induk")
+    assert names.index(save[0]["name"]) > names.index("Build situs (strict)")
+
+
 def test_pages_uses_the_official_actions_and_full_history() -> None:
     pages = load("pages.yml")
     uses = [s.get("uses", "") for job in pages["jobs"].values() for s in job["steps"]]  # type: ignore[union-attr]
