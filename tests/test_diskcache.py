@@ -416,3 +416,39 @@ def test_a_large_plan_is_read_by_two_processes_with_the_same_result(
     assert together.plan is not None and alone.plan is not None
     assert together.plan.programs == alone.plan.programs
     assert len(together.plan.programs) == len(pages) - 1
+
+
+def test_a_large_plan_has_its_narratives_checked_by_two_processes_with_the_same_problems(
+    tmp_path: Path, empty_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from masterplan import validate
+
+    repo = tmp_path / "big"
+    write_plan(SAMPLE, repo, programs=300, opds=25)
+    pages = sorted((repo / "docs" / "program").glob("*/*.md"))
+    unsafe = [pages[10], pages[-10]]  # one checked here, one by the second process
+    for page in unsafe:
+        page.write_text(page.read_text(encoding="utf-8") + "\n<script>alert(1)</script>\n", encoding="utf-8")
+    checked: list[str] = []
+    content = validate._content_problems
+
+    def counted(item: Any) -> Any:
+        checked.append(item.path)
+        return content(item)
+
+    monkeypatch.setattr(validate, "_content_problems", counted)
+    loader._read_page.cache_clear()
+    together = validate.check(repo)
+    programs = [path for path in checked if path.startswith("docs/program/")]
+    assert len(programs) == len(pages) // 2, "this process checked the first half only"
+    assert diskcache._JOBS == []
+
+    monkeypatch.setenv("MASTERPLAN_CACHE", "0")
+    monkeypatch.setattr(diskcache, "_FOLDER", [])
+    monkeypatch.setattr(diskcache, "_STORES", {})
+    loader._read_page.cache_clear()
+    alone = validate.check(repo)
+    loader._read_page.cache_clear()
+    assert together.problems == alone.problems
+    files = sorted(page.relative_to(repo).as_posix() for page in unsafe)
+    assert sorted({p.file for p in together.problems}) == files
