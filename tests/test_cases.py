@@ -73,6 +73,8 @@ def test_case(plan_repo: Path, case_file: Path) -> None:
     assert tree_digest(plan_repo) == before, "the validator must never write a file"
     for p in report.problems:
         assert p.message and p.hint, f"{p.code} needs a message and a fix hint"
+    for words in case.get("says") or []:  # what staff read, in their words
+        assert any(words in p.message for p in report.problems), [p.message for p in report.problems]
 
 
 def test_every_code_has_a_case() -> None:

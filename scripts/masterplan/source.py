@@ -6,6 +6,7 @@ never into a traceback: OPD staff edit these files in a web editor, often on Win
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -220,6 +221,157 @@ class _Tree:
             ) from None
 
 
+#: The syntax errors staff make, as the parser (libyaml) describes them: what it was
+#: reading, what it found; then what to tell them, in their words, and where: "start"
+#: is the line where the thing it was reading began (the opening quote), "found" the
+#: line where it gave up (for an unclosed quote, the end of the file). ``{start}`` in a
+#: message is the line where it began. The first match wins.
+_SYNTAX_ERRORS: tuple[tuple[str, str, str, str, str], ...] = (
+    (
+        "while scanning a quoted scalar",
+        "",
+        "tanda kutip yang dibuka di baris ini tidak ditutup",
+        "Tutup teks dengan tanda kutip yang sama (`\"` atau `'`) di akhir nilainya.",
+        "start",
+    ),
+    (
+        "",
+        "mapping values are not allowed",
+        "ada titik dua (`:`) yang tidak diharapkan di baris ini",
+        'Beri tanda kutip pada teks yang memuat `: `, mis. `title: "Program: UMKM"`; bila ini kunci '
+        "baru, samakan indentasinya dengan kunci di atasnya.",
+        "found",
+    ),
+    (
+        "",
+        "found a tab character",
+        "baris ini memakai tab",
+        "Gunakan spasi untuk indentasi, bukan tab.",
+        "found",
+    ),
+    (
+        "",
+        "found character '\\t'",
+        "baris ini memakai tab",
+        "Gunakan spasi untuk indentasi, bukan tab.",
+        "found",
+    ),
+    (
+        "while scanning a simple key",
+        "could not find expected ':'",
+        "baris ini bukan pasangan `kunci: nilai` (titik dua tidak ada)",
+        "Tulis `kunci: nilai`; bila baris ini lanjutan nilai di atasnya, beri tanda kutip pada "
+        "seluruh nilai itu.",
+        "start",
+    ),
+    (
+        "while parsing a flow sequence",
+        "",
+        "daftar `[` yang dibuka di baris {start} tidak ditutup dengan `]`, atau butirnya tidak "
+        "dipisahkan koma",
+        "Tulis daftar dalam satu baris, mis. `support: [bappeda, diskominfo]`.",
+        "found",
+    ),
+    (
+        "while parsing a flow mapping",
+        "",
+        "kurung kurawal `{{` yang dibuka di baris {start} tidak ditutup dengan `}}`, atau isinya "
+        "tidak dipisahkan koma",
+        "Tulis pasangan dalam kurung kurawal dipisah koma, mis. `{tahun: 2025, nilai: 100}`.",
+        "found",
+    ),
+    (
+        "while parsing a block mapping",
+        "did not find expected key",
+        "baris ini tidak sejajar dengan kunci di atasnya, atau ada teks setelah tanda kutip penutup",
+        "Samakan indentasi dengan kunci lain pada tingkat yang sama (spasi, bukan tab); bila "
+        "nilainya diberi tanda kutip, seluruh nilai harus di dalam kutip.",
+        "found",
+    ),
+    (
+        "",
+        "found undefined alias",
+        "nilai yang diawali `*` dibaca YAML sebagai rujukan (alias)",
+        'Beri tanda kutip pada nilainya, mis. `catatan: "*wajib"`.',
+        "found",
+    ),
+    (
+        "while scanning for the next token",
+        "found character that cannot start any token",
+        "nilai di baris ini diawali karakter yang tidak boleh mengawali teks YAML (`@`, `` ` `` atau `%`)",
+        'Beri tanda kutip pada nilainya, mis. `akun: "@diskominfo"`.',
+        "found",
+    ),
+    (
+        "",
+        "could not determine a constructor",
+        "nilai yang diawali `!` dibaca YAML sebagai tag",
+        'Beri tanda kutip pada nilainya, mis. `catatan: "!penting"`.',
+        "found",
+    ),
+    (
+        "",
+        "but found another document",
+        "ada baris `---` kedua; satu berkas YAML hanya berisi satu dokumen",
+        "Hapus baris `---` itu.",
+        "found",
+    ),
+)
+
+
+def _quote_run_on(text: str, before: int) -> Any:
+    """Where the quoted text that ends last before ``before`` (an index into ``text``)
+    starts, when it runs over more than one line; else ``None``. Read with the parser's
+    own scanner, only once the parser has failed."""
+    last = None
+    with contextlib.suppress(yaml.YAMLError):
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if token.end_mark.index > before:
+                break
+            if isinstance(token, yaml.ScalarToken):
+                last = token
+    if last is not None and last.style in ('"', "'") and last.start_mark.line != last.end_mark.line:
+        return last.start_mark
+    return None
+
+
+def _syntax_error(err: yaml.MarkedYAMLError, text: str, first_line: int) -> SourceError:
+    """``err`` as staff can act on it: in Indonesian, on the line to fix."""
+    context, problem = err.context or "", err.problem or ""
+    start = err.context_mark or err.problem_mark
+    found = err.problem_mark or err.context_mark
+
+    def line(mark: Any) -> int | None:
+        return int(mark.line) + first_line if mark is not None else None
+
+    opened = _quote_run_on(text, found.index) if found is not None else None
+    if opened is not None and not context.startswith("while scanning a quoted scalar"):
+        # A quote left open runs on to the next quote, lines below: the error shows there.
+        return SourceError(
+            "yaml-syntax",
+            f"YAML tidak dapat dibaca: tanda kutip yang dibuka di baris ini tidak ditutup (teksnya "
+            f"berlanjut sampai baris {line(found)}).",
+            line=line(opened),
+            hint="Tutup teks dengan tanda kutip yang sama (`\"` atau `'`) di akhir nilainya.",
+        )
+
+    for reading, finding, message, hint, where in _SYNTAX_ERRORS:
+        if context.startswith(reading) and problem.startswith(finding):
+            return SourceError(
+                "yaml-syntax",
+                "YAML tidak dapat dibaca: " + message.format(start=line(start)) + ".",
+                line=line(start if where == "start" else found),
+                hint=hint,
+            )
+    return SourceError(
+        "yaml-syntax",
+        f"YAML tidak dapat dibaca (pesan pengurai: {problem or context}).",
+        line=line(found),
+        hint="Periksa indentasi (spasi, bukan tab), titik dua setelah kunci, dan tanda "
+        "kutip pada teks yang memuat `:` atau `#`.",
+    )
+
+
 def parse_yaml(text: str, *, first_line: int = 1) -> Yaml:
     """Parse one YAML document, recording the file line of every key and list item.
 
@@ -249,15 +401,7 @@ def parse_yaml(text: str, *, first_line: int = 1) -> Yaml:
         node = loader.get_single_node()
         result.data = None if node is None else _Tree(loader, result, first_line).build(node, ())
     except yaml.MarkedYAMLError as err:
-        mark = err.problem_mark or err.context_mark
-        line = int(mark.line) + first_line if mark is not None else None
-        raise SourceError(
-            "yaml-syntax",
-            f"YAML tidak dapat dibaca: {err.problem or err.context}.",
-            line=line,
-            hint="Periksa indentasi (spasi, bukan tab), titik dua setelah kunci, dan tanda "
-            "kutip pada teks yang memuat `:` atau `#`.",
-        ) from None
+        raise _syntax_error(err, text, first_line) from None
     except yaml.YAMLError as err:
         raise SourceError("yaml-syntax", f"YAML tidak dapat dibaca: {err}.") from None
     except RecursionError:
