@@ -250,13 +250,6 @@ _SYNTAX_ERRORS: tuple[tuple[str, str, str, str, str], ...] = (
         "found",
     ),
     (
-        "",
-        "found character '\\t'",
-        "baris ini memakai tab",
-        "Gunakan spasi untuk indentasi, bukan tab.",
-        "found",
-    ),
-    (
         "while scanning a simple key",
         "could not find expected ':'",
         "baris ini bukan pasangan `kunci: nilai` (titik dua tidak ada)",
@@ -298,7 +291,8 @@ _SYNTAX_ERRORS: tuple[tuple[str, str, str, str, str], ...] = (
     (
         "while scanning for the next token",
         "found character that cannot start any token",
-        "nilai di baris ini diawali karakter yang tidak boleh mengawali teks YAML (`@`, `` ` `` atau `%`)",
+        "nilai di baris ini diawali karakter yang tidak boleh mengawali teks YAML "
+        "(seperti `@`, `` ` `` atau `%`)",
         'Beri tanda kutip pada nilainya, mis. `akun: "@diskominfo"`.',
         "found",
     ),
@@ -319,20 +313,20 @@ _SYNTAX_ERRORS: tuple[tuple[str, str, str, str, str], ...] = (
 )
 
 
-def _quote_run_on(text: str, before: int) -> Any:
-    """Where the quoted text that ends last before ``before`` (an index into ``text``)
-    starts, when it runs over more than one line; else ``None``. Read with the parser's
-    own scanner, only once the parser has failed."""
+def _quote_run_on(text: str, found: Any) -> Any:
+    """Where the quoted text that ends on the line of ``found`` (the parser's error
+    mark), just before it, starts, when that is on an earlier line; else ``None``. Read
+    with the parser's own scanner, only once the parser has failed."""
     last = None
     with contextlib.suppress(yaml.YAMLError):
         for token in yaml.scan(text, Loader=yaml.SafeLoader):
-            if token.end_mark.index > before:
+            if token.end_mark.index > found.index:
                 break
             if isinstance(token, yaml.ScalarToken):
                 last = token
-    if last is not None and last.style in ('"', "'") and last.start_mark.line != last.end_mark.line:
-        return last.start_mark
-    return None
+    if last is None or last.style not in ('"', "'") or last.end_mark.line != found.line:
+        return None
+    return last.start_mark if last.start_mark.line < last.end_mark.line else None
 
 
 def _syntax_error(err: yaml.MarkedYAMLError, text: str, first_line: int) -> SourceError:
@@ -344,7 +338,7 @@ def _syntax_error(err: yaml.MarkedYAMLError, text: str, first_line: int) -> Sour
     def line(mark: Any) -> int | None:
         return int(mark.line) + first_line if mark is not None else None
 
-    opened = _quote_run_on(text, found.index) if found is not None else None
+    opened = _quote_run_on(text, found) if found is not None else None
     if opened is not None and not context.startswith("while scanning a quoted scalar"):
         # A quote left open runs on to the next quote, lines below: the error shows there.
         return SourceError(
@@ -355,6 +349,8 @@ def _syntax_error(err: yaml.MarkedYAMLError, text: str, first_line: int) -> Sour
             hint="Tutup teks dengan tanda kutip yang sama (`\"` atau `'`) di akhir nilainya.",
         )
 
+    if found is not None and text[found.index : found.index + 1] == "\t":
+        problem = "found a tab character"  # libyaml does not always name it
     for reading, finding, message, hint, where in _SYNTAX_ERRORS:
         if context.startswith(reading) and problem.startswith(finding):
             return SourceError(
