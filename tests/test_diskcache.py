@@ -382,12 +382,18 @@ def test_a_full_build_makes_the_panels_open_data_and_print_edition_in_a_second_p
     assert again == ahead["cetak/index.html"]
 
 
+def _large_plan(tmp_path: Path) -> tuple[Path, list[Path]]:
+    """A plan large enough for a second process to read and check half of it, and its
+    programme pages in the order the loader halves them."""
+    repo = tmp_path / "big"
+    write_plan(SAMPLE, repo, programs=300, opds=25)
+    return repo, sorted((repo / "docs" / "program").glob("*/*.md"))
+
+
 def test_a_large_plan_is_read_by_two_processes_with_the_same_result(
     tmp_path: Path, empty_cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    repo = tmp_path / "big"
-    write_plan(SAMPLE, repo, programs=300, opds=25)
-    pages = sorted((repo / "docs" / "program").glob("*/*.md"))
+    repo, pages = _large_plan(tmp_path)
     broken = pages[-1]  # read by the second process, which cannot
     broken.write_text(broken.read_text(encoding="utf-8").replace("title:", "title: [", 1), encoding="utf-8")
     parsed: list[str] = []
@@ -423,9 +429,7 @@ def test_a_large_plan_has_its_narratives_checked_by_two_processes_with_the_same_
 ) -> None:
     from masterplan import validate
 
-    repo = tmp_path / "big"
-    write_plan(SAMPLE, repo, programs=300, opds=25)
-    pages = sorted((repo / "docs" / "program").glob("*/*.md"))
+    repo, pages = _large_plan(tmp_path)
     unsafe = [pages[10], pages[-10]]  # one checked here, one by the second process
     for page in unsafe:
         page.write_text(page.read_text(encoding="utf-8") + "\n<script>alert(1)</script>\n", encoding="utf-8")
