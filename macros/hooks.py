@@ -13,6 +13,7 @@ import json
 import logging
 import os
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -227,7 +228,7 @@ def on_env(env: Any, config: Any, files: Any) -> Any:
     """The theme's templates compiled once per process, not once per `mkdocs serve`
     rebuild (0.3 s of each); a changed template is compiled again."""
     env.bytecode_cache = COMPILED_TEMPLATES
-    _share_navigation(env, _serve.pop("nav", None))
+    _share_partials(env, _serve.pop("nav", None))
     # The pages of this build, by URL as the search index names them: the page's, not
     # the file's (the home page's file URL is "./", its page URL ""; with "./", a dirty
     # rebuild that kept the home page lost its search entries). Every page exists by now.
@@ -240,39 +241,48 @@ def on_nav(nav: Any, config: Any, files: Any) -> Any:
     return nav
 
 
-#: Material's partial that renders the site's navigation on every page.
-NAV_TEMPLATE = "partials/nav.html"
+#: Material's partials that render the same markup on many pages: the navigation and
+#: the search box.
+NAV_TEMPLATE, SEARCH_TEMPLATE = "partials/nav.html", "partials/search.html"
 
 
-def _share_navigation(env: Any, nav: Any) -> None:
-    """Render the navigation once per folder for the pages outside it, not once per page.
+def _share_partials(env: Any, nav: Any) -> None:
+    """Render the navigation once per folder for the pages outside it, and the search box
+    once, not once per page.
 
     A programme page is not in the navigation, so no item of it is active there, and its
     links, relative to the page, are the same from every page of one folder; rendering
     it was a quarter of the time of a 1,000-programme build. Only where every link
     leaves the page's own folder, so that the page's name cannot show in them. The
-    partial stays Material's: the edge only keeps what it rendered."""
+    search box holds nothing of the page (no link, no title). The partials stay
+    Material's: the edge only keeps what they rendered."""
     if nav is None:
         return
+    in_nav = {id(page) for page in nav.pages}
+    targets = [link.url for link in _links(nav.items)]
+    _share(env, NAV_TEMPLATE, lambda page: _shared_folder(page, in_nav, targets))
+    _share(env, SEARCH_TEMPLATE, lambda page: "")
+
+
+def _share(env: Any, name: str, key: Callable[[Any], str | None]) -> None:
+    """Keep what the partial ``name`` renders for the pages of one ``key`` (``None``:
+    rendered for that page alone)."""
     try:
-        template = env.get_template(NAV_TEMPLATE)
+        template = env.get_template(name)
     except TemplateNotFound:  # another theme
         return
     render = template.root_render_func
-    in_nav = {id(page) for page in nav.pages}
-    targets = [link.url for link in _links(nav.items)]
     shared: dict[str, str] = {}
-    _serve["shared_navigation"] = shared
+    _serve.setdefault("shared", {})[name] = shared
 
     def root(context: Any) -> Any:
-        page = context.get("page")
-        folder = _shared_folder(page, in_nav, targets)
-        if folder is None:
+        kept = key(context.get("page"))
+        if kept is None:
             yield from render(context)
             return
-        if folder not in shared:
-            shared[folder] = "".join(render(context))
-        yield shared[folder]
+        if kept not in shared:
+            shared[kept] = "".join(render(context))
+        yield shared[kept]
 
     template.root_render_func = root
 

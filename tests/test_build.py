@@ -450,11 +450,12 @@ def test_a_navigation_is_shared_only_by_pages_outside_it_in_one_folder() -> None
     assert hooks._shared_folder(None, in_nav, targets) is None  # the 404 page
 
 
-def test_pages_outside_the_navigation_share_one_rendering_and_the_site_is_the_same(
+def test_pages_share_renderings_of_the_navigation_and_search_box_and_the_site_is_the_same(
     site_repo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Material's navigation is rendered once per folder for the programme pages (a
-    quarter of a large build), and the site is byte for byte the one rendered page by page."""
+    quarter of a large build), its search box once, and the site is byte for byte the
+    one rendered page by page."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
@@ -464,13 +465,15 @@ def test_pages_outside_the_navigation_share_one_rendering_and_the_site_is_the_sa
         config = load_config(str(site_repo / "mkdocs.yml"), site_dir=str(site_repo / name))
         hooks = config.plugins["macros/hooks.py"]
         if not shared:
-            monkeypatch.setattr(hooks, "_share_navigation", lambda env, nav: None)
+            monkeypatch.setattr(hooks, "_share_partials", lambda env, nav: None)
         build(config)
         site = site_repo / name
         files = {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
-        return files, hooks._serve.get("shared_navigation", {})
+        return files, hooks._serve.get("shared", {})
 
-    shared, navigations = built("shared", shared=True)
+    shared, renderings = built("shared", shared=True)
+    navigations = renderings["partials/nav.html"]
+    assert list(renderings["partials/search.html"]) == [""], "one search box for every page"
     alone, _ = built("alone", shared=False)
     assert shared.keys() == alone.keys()
     assert [name for name in shared if shared[name] != alone[name]] == []
