@@ -209,8 +209,8 @@ def kept(name: str, digest: bytes, *, entries: int = MAX_ENTRIES) -> Any:
     job that makes it (:func:`in_background`), or :data:`MISSING`."""
     table = store(name, entries)
     found = table.get(digest)
-    if found is MISSING and any(job.makes(name, digest) for job in _JOBS):
-        take_over(name, digest)
+    if found is MISSING and _JOBS:
+        take_over(name, digest)  # only a job that makes it
         found = table.get(digest)
     return found
 
@@ -304,6 +304,34 @@ def in_background(
     os.close(writer)
     _JOBS.append(_Job(frozenset(stores), None if claims is None else frozenset(claims), pid, reader))
     return True
+
+
+#: From this many items (pages, narratives), a second process works out the second half
+#: while this one does the first; fewer are not worth starting it.
+AHEAD_FROM = 200
+
+
+def worth_halving(count: int) -> bool:
+    """Whether :func:`second_half_ahead` may start a process for ``count`` items (callers
+    skip preparing the second half otherwise)."""
+    return count >= AHEAD_FROM and can_work_in_background()
+
+
+def second_half_ahead(name: str, later: list[tuple[bytes, T]], make: Callable[[T], object]) -> bool:
+    """Start ``make(item)`` for the items of ``later`` (each with the digest of its result
+    in the store ``name``) that the store does not hold, in a second process, while this
+    one works through the first half: a lookup of one of them waits for it
+    (:func:`in_background`). Not when the store holds nearly all of them."""
+    table = store(name)
+    missing = [(digest, item) for digest, item in later if table.get(digest) is MISSING]
+    if len(missing) < AHEAD_FROM // 2:
+        return False
+
+    def work() -> None:
+        for _, item in missing:
+            make(item)
+
+    return in_background((name,), work, {digest for digest, _ in missing})
 
 
 @contextlib.contextmanager

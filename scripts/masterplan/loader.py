@@ -214,37 +214,26 @@ def _page_key(rel: str, cls: type, text: str, partial: bool) -> bytes:
 
 #: From this many programme pages up, a second process reads half of those the disk
 #: cache does not hold (below it, starting the process costs about what it saves).
-READ_AHEAD_FROM = 200
-
-
 def _read_ahead(root: Path, rels: list[str]) -> dict[str, str]:
     """Start reading the second half of the programme pages ``rels`` in a second process
-    while this one reads the first (see :func:`diskcache.in_background`): with an empty
-    cache, reading pages (YAML, schema) was half the time of a check. Only the pages the
-    cache does not hold, and never for a few. Returns the texts of the pages it read
-    from disk, for this process to read the same ones (not the files a second time)."""
-    if len(rels) < READ_AHEAD_FROM or not diskcache.can_work_in_background():
+    while this one reads the first (see :func:`diskcache.second_half_ahead`): with an
+    empty cache, reading pages (YAML, schema) was half the time of a check. Returns the
+    texts of the pages it read from disk, for this process to read the same ones (not
+    the files a second time)."""
+    if not diskcache.worth_halving(len(rels)):
         return {}  # `mkdocs serve`'s rebuilds (threads), small plans, no cache
     later: dict[str, str] = {}
     for rel in rels[len(rels) // 2 :]:
         with contextlib.suppress(SourceError):  # reported when this process reads it
             later[rel] = read_text(os.path.join(root, rel))
-    pages = diskcache.store("pages")
-    claims = set()
-    for rel, text in later.items():
-        digest = _page_key(rel, Program, text, True)
-        if pages.get(digest) is diskcache.MISSING:
-            claims.add(digest)
-    if len(claims) < READ_AHEAD_FROM // 2:
-        return later  # the cache holds them: nothing worth a second process
-
-    def work() -> None:
-        for rel, text in later.items():
-            with contextlib.suppress(SourceError):
-                _read_page(rel, Program, text, partial=True)
-
-    diskcache.in_background(("pages",), work, claims)
+    keyed = [(_page_key(rel, Program, text, True), (rel, text)) for rel, text in later.items()]
+    diskcache.second_half_ahead("pages", keyed, _read_later)
     return later
+
+
+def _read_later(page: tuple[str, str]) -> None:
+    with contextlib.suppress(SourceError):  # reported when this process reads it
+        _read_page(page[0], Program, page[1], partial=True)
 
 
 def _parse_page(

@@ -85,8 +85,9 @@ class _Compiled(BytecodeCache):
 
     def holds(self, key: str) -> bool:
         """Whether the code of the bucket ``key`` is kept, by this process or on disk."""
-        found = self._code.get(key, diskcache.store("templates").get(diskcache.key(key)))
-        return found is not diskcache.MISSING
+        if key in self._code:
+            return True
+        return diskcache.store("templates").get(diskcache.key(key)) is not diskcache.MISSING
 
     def dump_bytecode(self, bucket: Bucket) -> None:
         code = self._code[bucket.key] = bucket.bytecode_to_string()
