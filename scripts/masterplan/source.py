@@ -221,6 +221,8 @@ class _Tree:
             ) from None
 
 
+_CLOSE_QUOTE = "Tutup teks dengan tanda kutip yang sama (`\"` atau `'`) di akhir nilainya."
+
 #: The syntax errors staff make, as the parser (libyaml) describes them: what it was
 #: reading, what it found; then what to tell them, in their words, and where: "start"
 #: is the line where the thing it was reading began (the opening quote), "found" the
@@ -231,7 +233,7 @@ _SYNTAX_ERRORS: tuple[tuple[str, str, str, str, str], ...] = (
         "while scanning a quoted scalar",
         "",
         "tanda kutip yang dibuka di baris ini tidak ditutup",
-        "Tutup teks dengan tanda kutip yang sama (`\"` atau `'`) di akhir nilainya.",
+        _CLOSE_QUOTE,
         "start",
     ),
     (
@@ -338,15 +340,16 @@ def _syntax_error(err: yaml.MarkedYAMLError, text: str, first_line: int) -> Sour
     def line(mark: Any) -> int | None:
         return int(mark.line) + first_line if mark is not None else None
 
-    opened = _quote_run_on(text, found) if found is not None else None
-    if opened is not None and not context.startswith("while scanning a quoted scalar"):
+    quoting = context.startswith("while scanning a quoted scalar")  # left open to the end
+    opened = _quote_run_on(text, found) if found is not None and not quoting else None
+    if opened is not None:
         # A quote left open runs on to the next quote, lines below: the error shows there.
         return SourceError(
             "yaml-syntax",
             f"YAML tidak dapat dibaca: tanda kutip yang dibuka di baris ini tidak ditutup (teksnya "
             f"berlanjut sampai baris {line(found)}).",
             line=line(opened),
-            hint="Tutup teks dengan tanda kutip yang sama (`\"` atau `'`) di akhir nilainya.",
+            hint=_CLOSE_QUOTE,
         )
 
     if found is not None and text[found.index : found.index + 1] == "\t":
