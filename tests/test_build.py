@@ -260,14 +260,9 @@ def test_the_search_dialog_has_an_accessible_name(sample: tuple[Path, Masterplan
 
 
 def test_serve_rebuilds_on_changes_to_data_and_templates(site_repo: Path) -> None:
-    import importlib.util
-
     from masterplan.render import TEMPLATES
 
-    spec = importlib.util.spec_from_file_location("edge_hooks", ROOT / "macros" / "hooks.py")
-    assert spec is not None and spec.loader is not None
-    hooks = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(hooks)
+    hooks = _edge_hooks("edge_hooks")
 
     class Server:
         def __init__(self) -> None:
