@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from masterplan.build.site import SITE_KEY, Site, base_of, is_contributor_page
 from masterplan.model import (
     BimtekStage,
     BudgetLine,
@@ -31,8 +32,7 @@ from masterplan.model import (
     SpendingLine,
 )
 from masterplan.problems import CATALOGUE
-from masterplan.render import Views
-from masterplan.site import SITE_KEY, Site, base_of, is_contributor_page
+from masterplan.views import Views
 
 #: Schemas the contributor guide documents, by the name its macro call uses.
 GUIDE_SCHEMAS: dict[str, type] = {

@@ -1,7 +1,7 @@
 """The typed model of a masterplan, and the one declaration of its content contract.
 
 Each dataclass below is both the Python type the build works with and the schema of a
-YAML file or front matter: :mod:`masterplan.schema` reads the annotations and field
+YAML file or front matter: :mod:`masterplan.read.schema` reads the annotations and field
 metadata to check input, and the contributor guide renders its field tables from them.
 Fields marked ``derived`` are filled by the loader, never written by contributors.
 """

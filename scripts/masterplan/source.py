@@ -73,7 +73,7 @@ class Yaml:
     duplicates: list[tuple[KeyPath, int]] = field(default_factory=list)
     digest: bytes = field(default=b"", compare=False, repr=False)
     """For a page's front matter, a digest of the page's path, whole text and how it was
-    read: what is worked out from the page alone is kept under it (see :mod:`diskcache`)."""
+    read: what is worked out from the page alone is kept under it (see :mod:`masterplan.memo`)."""
 
     def line(self, path: KeyPath) -> int | None:
         """Line of ``path``, or of its nearest ancestor that has one."""

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .. import charts, delivery, fmt
-from ..delivery import Assessed, State, Tally
-from .base import ViewBase, dimension_url, program_order
+from .. import fmt
+from ..figures import delivery
+from ..figures.delivery import Assessed, State, Tally
+from ..html import charts
+from ..html.urls import dimension_url
+from .base import ViewBase, program_order
 
 #: ``charts.stacked_chart`` colours its segments by programme status key; each state
 #: borrows the status colour closest in meaning (on track reads as running, behind as

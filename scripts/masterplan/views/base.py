@@ -16,33 +16,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound
-from jinja2.bccache import Bucket, BytecodeCache
+from jinja2 import BytecodeCache, Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from .. import diskcache, fmt
-from ..aggregate import Figures, Table
-from ..history import Revision
+from .. import fmt
+from ..figures.aggregate import Figures, Table
+from ..html.safehtml import fill_slots, slot
+from ..html.urls import dimension_url, page_url
 from ..model import PREFIXES, Masterplan, Program
-from ..safehtml import slot
-from ..source import Yaml
+from ..read.history import Revision
 
-TEMPLATES = Path(__file__).parent.parent / "templates"
+TEMPLATES = Path(__file__).parent / "templates"
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
-
-
-def page_url(src: str) -> str:
-    """Site URL (relative to the site root) of a docs file, as MkDocs writes it.
-
-    ``docs/program/living/alat-bantu.md`` -> ``program/living/alat-bantu/``.
-    """
-    rel = src.removeprefix("docs/").removesuffix(".md")
-    rel = rel.removesuffix("index") if rel == "index" or rel.endswith("/index") else rel + "/"
-    return quote(rel)
-
-
-def dimension_url(key: str) -> str:
-    return f"dimensi/{quote(key)}/"
 
 
 def md_text(value: Any) -> str:
@@ -62,87 +47,7 @@ def yaml_value(value: Any) -> str:
     return str(value)
 
 
-class _Compiled(BytecodeCache):
-    """Compiled templates, kept for the process. Each build makes a new environment, so
-    `mkdocs serve` sees an edited template (a bucket whose source checksum differs is
-    compiled again), but compiling some 80 templates anew cost every rebuild 0.7 s.
-    Keys hold the template's file name, so the theme's environment can share it."""
-
-    def __init__(self) -> None:
-        self._code: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket: Bucket) -> None:
-        code = self._code.get(bucket.key)
-        if code is None:
-            # A `mkdocs build` or `masterplan validate` is a new process: compiled code
-            # is kept on disk too (see :mod:`diskcache`), 0.5 s of a cold build, and
-            # with an empty cache compiled by a second process (:func:`compile_ahead`).
-            found = diskcache.kept("templates", diskcache.key(bucket.key))
-            if isinstance(found, bytes):
-                code = self._code[bucket.key] = found
-        if code is not None:
-            bucket.bytecode_from_string(code)
-
-    def holds(self, key: str) -> bool:
-        """Whether the code of the bucket ``key`` is kept, by this process or on disk."""
-        if key in self._code:
-            return True
-        return diskcache.store("templates").get(diskcache.key(key)) is not diskcache.MISSING
-
-    def dump_bytecode(self, bucket: Bucket) -> None:
-        code = self._code[bucket.key] = bucket.bytecode_to_string()
-        diskcache.store("templates").put(diskcache.key(bucket.key), code)
-
-
-COMPILED_TEMPLATES = _Compiled()
-
-
-def compile_ahead(templates: Iterable[tuple[Environment, Iterable[str]]]) -> bool:
-    """Compile, in a second process, the named templates of each environment that the
-    disk cache does not hold yet (an empty cache: a fresh clone, CI), while this process
-    loads and checks the plan; its first use of one of them takes the code over
-    (:func:`diskcache.in_background`). Returns whether a process was started.
-
-    Each environment must use :data:`COMPILED_TEMPLATES` and be made as the one that
-    renders (the compiled code depends on its options). A template that fails to
-    compile there is compiled again, and reported, where it is used."""
-    if not diskcache.can_work_in_background():
-        return False
-    wanted: list[tuple[Environment, str, bytes]] = []
-    claims: set[bytes] = set()
-    for env, names in templates:
-        assert env.bytecode_cache is COMPILED_TEMPLATES and env.loader is not None
-        for name in names:
-            try:
-                _, filename, _ = env.loader.get_source(env, name)
-            except TemplateNotFound:
-                continue
-            bucket = COMPILED_TEMPLATES.get_cache_key(name, filename)
-            digest = diskcache.key(bucket)
-            if digest not in claims and not COMPILED_TEMPLATES.holds(bucket):
-                wanted.append((env, name, digest))
-                claims.add(digest)
-    if not wanted:
-        return False
-
-    def work() -> None:
-        for env, name, digest in wanted:
-            try:
-                env.get_template(name)
-            except Exception:  # e.g. a theme's template for a plugin this site does not use
-                # Kept as failed, so that the next build does not start a process for it.
-                diskcache.store("templates").put(digest, None)
-
-    return diskcache.in_background(("templates",), work, claims)
-
-
-def engine_templates() -> tuple[Environment, list[str]]:
-    """The engine's environment and the names of all its templates (for :func:`compile_ahead`)."""
-    names = sorted(p.relative_to(TEMPLATES).as_posix() for p in TEMPLATES.rglob("*") if p.is_file())
-    return environment(), names
-
-
-def environment() -> Environment:
+def environment(bytecode_cache: BytecodeCache | None = None) -> Environment:
     # Our own templates, never contributor text: autoescape protects the values they
     # print. (The sandbox is for mkdocs-macros, which renders the project's pages.)
     env = Environment(
@@ -156,7 +61,7 @@ def environment() -> Environment:
         # the template file (2 s of a 1,000-programme build). Each build makes a new
         # environment, so `mkdocs serve` still sees edited templates.
         auto_reload=False,
-        bytecode_cache=COMPILED_TEMPLATES,
+        bytecode_cache=bytecode_cache,
     )
     env.filters.update(
         rupiah=fmt.rupiah,
@@ -196,20 +101,15 @@ class ViewBase:
         defer: Callable[[str], str] | None = None,
         repository: str = "",
         history: Mapping[str, list[Revision]] | None = None,
-        panels: dict[str, tuple[Yaml | None, dict[str, str]]] | None = None,
-        panels_made_from: str = "",
+        bytecode_cache: BytecodeCache | None = None,
     ):
         self.plan = plan
-        # Programme panels by page, with the front matter each was made from (see
-        # ProgramViews.program_fragments).
-        self.panels = {} if panels is None else panels
-        # A digest of everything a programme's panels are made from besides its own
-        # page; when given, panels are also kept on disk under it and the page's digest.
-        self.panels_made_from = panels_made_from
+        # Programme panels by page (see ProgramViews.program_fragments).
+        self._panels: dict[str, dict[str, str]] = {}
         # Each page's commits, newest first (empty outside a git checkout).
         self.history: Mapping[str, list[Revision]] = history or {}
         self.repository = repository.rstrip("/")
-        self.env = environment()
+        self.env = environment(bytecode_cache)
         # Large generated HTML (tables of many programmes) can be handed to ``defer``,
         # which returns a placeholder to put in the Markdown instead: the site fills it
         # in after Markdown and search have run, so they never parse those tables.
@@ -226,13 +126,11 @@ class ViewBase:
         return "\n" + slot(f"kept-{len(self._kept) - 1}") + "\n"
 
     def _unkeep(self, html: str) -> str:
-        start = html.find("<!-- masterplan:kept-")
-        while start != -1:
-            end = html.index(" -->", start)
-            index = int(html[start + len("<!-- masterplan:kept-") : end])
-            html = html[:start] + self._kept[index].strip() + html[end + 4 :]
-            start = html.find("<!-- masterplan:kept-", start)
-        return html
+        return fill_slots(html, self._kept_html)
+
+    def _kept_html(self, name: str) -> str | None:
+        kind, _, index = name.partition("-")
+        return self._kept[int(index)].strip() if kind == "kept" else None
 
     def opd_name(self, key: str) -> str:
         opd = self._opds.get(key)

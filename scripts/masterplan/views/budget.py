@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from .. import charts, fmt
+from .. import fmt
+from ..html import charts
 from .base import ViewBase
 
 

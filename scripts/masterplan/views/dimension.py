@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
+from ..html.safehtml import Rendered, render
 from ..model import Dimension, DimensionPage
-from ..safehtml import Rendered, render
 from .base import ViewBase
 
 

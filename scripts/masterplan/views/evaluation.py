@@ -6,7 +6,8 @@ from dataclasses import dataclass, fields
 
 from markupsafe import Markup
 
-from .. import charts, fmt
+from .. import fmt
+from ..html import charts
 from ..model import SCORE_MAX, Evaluation, Program, Recommendation
 from .base import ViewBase
 

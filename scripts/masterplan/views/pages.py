@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .. import schema
+from ..read import schema
 from .base import ViewBase
 
 

@@ -9,11 +9,13 @@ from functools import cached_property
 
 from markupsafe import Markup
 
-from .. import charts, delivery, diskcache, fmt
-from ..delivery import IndicatorYear
-from ..history import FieldChange, Revision
+from .. import fmt
+from ..figures import delivery
+from ..figures.delivery import IndicatorYear
+from ..html import charts
+from ..html.safehtml import BASE_STAND_IN, Rendered, fill_slots, render, slot
 from ..model import Indicator, Program
-from ..safehtml import BASE_STAND_IN, Rendered, kept_with_base, render, slot
+from ..read.history import FieldChange, Revision
 from .base import ViewBase
 
 #: The panels under their own heading on a programme page, by slot, in page order.
@@ -50,11 +52,9 @@ def panels_apart(html: str) -> tuple[str, str]:
     return (head + end, rest) if end else ("", html)
 
 
-def fill_slots(text: str, fragments: dict[str, str]) -> str:
-    """Replace each slot's first placeholder (ours come before any narrative)."""
-    for name, fragment in fragments.items():
-        text = text.replace(slot(name), fragment.strip(), 1)
-    return text
+def fill_panels(text: str, fragments: dict[str, str]) -> str:
+    """A programme page's slots filled with its panels (see :func:`slot`)."""
+    return fill_slots(text, lambda name: fragments[name].strip() if name in fragments else None)
 
 
 def achievement_text(value: float | None) -> str:
@@ -131,54 +131,11 @@ class ProgramViews(ViewBase):
 
         Each programme's panels are rendered once per build, with a secret stand-in for
         ``base``, and reused by its page and by the print edition (which has another
-        base): rendering them twice cost a 1,000-programme build 0.7 s.
-
-        ``self.panels`` may come from an earlier build of the same process (``mkdocs
-        serve``), made while everything but the programmes' own files was the same; a
-        programme's panels are reused when its front matter is the very object they were
-        made from (the loader hands back the same one for an unchanged file)."""
-        made = self._made_here(program)
+        base): rendering them twice cost a 1,000-programme build 0.7 s."""
+        made = self._panels.get(program.path)
         if made is None:
-            made = self._kept_fragments(program)
-            self.panels[program.path] = (program.meta, made)
+            made = self._panels[program.path] = self._render_fragments(program, BASE_STAND_IN)
         return {name: html.replace(BASE_STAND_IN, base) for name, html in made.items()}
-
-    def _made_here(self, program: Program) -> dict[str, str] | None:
-        """The programme's panels as this process made them from its very front matter."""
-        kept = self.panels.get(program.path)
-        if kept is None or kept[0] is not program.meta or program.meta is None:
-            return None
-        return kept[1]
-
-    def _kept_fragments(self, program: Program) -> dict[str, str]:
-        """A programme's panels, kept on disk for the next build (see :mod:`diskcache`)
-        under the digest of its page and of everything else they are made from."""
-        key = self._panels_key(program)
-        if key is None:
-            return self._render_fragments(program, BASE_STAND_IN)
-        return kept_with_base(
-            "panels",
-            key,
-            lambda: self._render_fragments(program, BASE_STAND_IN),
-            lambda fragments, old: {
-                name: html.replace(old, BASE_STAND_IN) for name, html in fragments.items()
-            },
-        )
-
-    def _panels_key(self, program: Program) -> bytes | None:
-        """The key of a programme's panels in the disk cache (``None``: not kept there)."""
-        digest = program.meta.digest if program.meta is not None else b""
-        return diskcache.key(self.panels_made_from, digest) if self.panels_made_from and digest else None
-
-    def unmade_panels(self) -> list[Program]:
-        """The programmes whose panels are neither in this process nor on disk."""
-        kept = diskcache.store("panels")
-        return [
-            p
-            for p in self.plan.programs
-            if self._made_here(p) is None
-            and ((key := self._panels_key(p)) is None or kept.get(key) is diskcache.MISSING)
-        ]
 
     def _render_fragments(self, program: Program, base: str) -> dict[str, str]:
         dimension = self.plan.dimension(program.dimension)
@@ -267,7 +224,7 @@ class ProgramViews(ViewBase):
 
     def program_page(self, program: Program, base: str) -> str:
         """The whole programme page as HTML: generated panel above the staff's narrative."""
-        return fill_slots(self.program_content(program, base).html, self.program_fragments(program, base))
+        return fill_panels(self.program_content(program, base).html, self.program_fragments(program, base))
 
 
 def _label(labels: dict[str, str], value: object) -> str:

@@ -7,9 +7,11 @@ from functools import cached_property
 
 from markupsafe import Markup
 
-from .. import charts, delivery, fmt
-from ..history import newest
+from .. import fmt
+from ..figures import delivery
+from ..html import charts
 from ..model import Program
+from ..read.history import newest
 from .base import ViewBase, program_order
 
 

@@ -1,0 +1,1 @@
+"""Stage 8, commands: the `masterplan` command line (:mod:`.cli`) and what each command does."""

@@ -1,0 +1,463 @@
+"""What a change does to the plan, for reviewers: `masterplan diff BASE HEAD`.
+
+Both revisions are read from git into temporary folders and loaded with the same
+loader as the build, then compared programme by programme (by id), budget by budget.
+The result is Markdown, meant for a pull-request comment.
+
+The revisions and everything inside them come from contributors. A revision is only
+ever passed to git after ``--end-of-options`` and resolved to a commit SHA first; files
+are read as git objects (no ``git archive``: no symlinks recreated, no export
+attributes from the revision); and every contributor string in the Markdown is inert.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import subprocess
+import tempfile
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .. import fmt
+from ..check.validate import Report, check
+from ..model import Evaluation, Masterplan, Program
+from ..problems import Problem
+
+#: The folders of a revision that hold the plan.
+FOLDERS = ("data", "docs")
+
+#: Fields compared between revisions, with the label reviewers read.
+FIELDS = {
+    "title": "judul",
+    "element": "elemen",
+    "lead": "OPD pengampu",
+    "support": "OPD pendukung",
+    "horizon": "jangka",
+    "start_year": "tahun mulai",
+    "end_year": "tahun selesai",
+    "status": "status",
+    "progress": "progres",
+    "rpjmd": "RPJMD",
+    "partners": "mitra",
+    "indicators": "indikator",
+    "status_note": "keterangan status",
+}
+#: The national evaluation's five parts, as its reports name them.
+PARTS = {
+    "baseline": "baseline",
+    "output": "output",
+    "outcome": "outcome",
+    "impact": "impact",
+    "quick_win": "quick win",
+}
+
+_REGULAR_FILES = {"100644", "100755"}
+_SHA = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
+
+
+class DiffError(Exception):
+    """A revision cannot be read (unknown revision, not a git repository)."""
+
+
+def _git(root: Path, *args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    try:
+        return subprocess.run(["git", "-C", str(root), *args], input=stdin, capture_output=True, check=False)
+    except FileNotFoundError as err:
+        raise DiffError("perintah `git` tidak ditemukan; pasang git lebih dulu.") from err
+
+
+def resolve_revision(root: Path, revision: str) -> str:
+    """The commit SHA that ``revision`` names, or :class:`DiffError`.
+
+    Git never reads ``revision`` as an option: one starting with ``-`` is refused, and
+    the check itself puts it after ``--end-of-options``.
+    """
+    if revision.startswith("-"):
+        raise DiffError(
+            f"revisi `{revision}` ditolak: revisi tidak boleh diawali tanda minus (`-`) karena "
+            "git akan membacanya sebagai opsi. Beri nama cabang, tag atau SHA commit, "
+            "mis. `origin/main`."
+        )
+    if not revision or any(c in revision for c in "\0\r\n"):
+        raise DiffError(f"revisi `{revision}` ditolak: bukan nama cabang, tag atau SHA commit.")
+    result = _git(root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}")
+    sha = result.stdout.decode("ascii", "replace").strip()
+    if result.returncode != 0 or not _SHA.fullmatch(sha):
+        reason = result.stderr.decode("utf-8", "replace").strip() or (
+            "bukan cabang, tag atau commit yang dikenal repositori ini"
+        )
+        raise DiffError(f"revisi `{revision}` tidak dapat dibaca dari git: {reason}.")
+    return sha
+
+
+def read_revision(root: Path, commit: str, dest: Path) -> list[Problem]:
+    """Write the regular files of ``data/`` and ``docs/`` at ``commit`` into ``dest``.
+
+    Symlinks and submodules are never followed or recreated: a symlink could point at
+    any file on the machine running the diff. Each one skipped is returned as an
+    ``unsafe-file`` problem.
+    """
+    if not _SHA.fullmatch(commit):
+        raise DiffError(f"`{commit}` bukan SHA commit; gunakan resolve_revision lebih dulu.")
+    listing = _git(root, "ls-tree", "-r", "-z", "--full-tree", commit, "--", *FOLDERS)
+    if listing.returncode != 0:
+        message = listing.stderr.decode("utf-8", "replace").strip()
+        raise DiffError(f"revisi `{commit}` tidak dapat dibaca dari git: {message}")
+    files: list[tuple[str, str]] = []
+    skipped: list[Problem] = []
+    for entry in listing.stdout.split(b"\0"):
+        if not entry:
+            continue
+        info, _, raw_path = entry.partition(b"\t")
+        mode, _, rest = info.decode("ascii").partition(" ")
+        sha = rest.rpartition(" ")[2]
+        path = raw_path.decode("utf-8", "replace")
+        parts = path.split("/")
+        if parts[0] not in FOLDERS or any(part in ("", ".", "..", ".git") for part in parts):
+            skipped.append(_unsafe(path, "memiliki path yang tidak sah"))
+        elif "\ufffd" in path:
+            skipped.append(_unsafe(path, "memiliki nama yang bukan teks UTF-8"))
+        elif mode == "120000":
+            skipped.append(_unsafe(path, "adalah tautan simbolik (symlink)"))
+        elif mode not in _REGULAR_FILES:
+            skipped.append(_unsafe(path, "adalah submodul git"))
+        else:
+            files.append((path, sha))
+    for (path, _), data in zip(files, _read_blobs(root, [sha for _, sha in files]), strict=True):
+        target = dest.joinpath(*path.split("/"))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        # "x": create a new file only; dest holds no links, so nothing is written elsewhere.
+        with target.open("xb") as handle:
+            handle.write(data)
+    return skipped
+
+
+def _read_blobs(root: Path, shas: list[str]) -> list[bytes]:
+    if not shas:
+        return []
+    result = _git(root, "cat-file", "--batch", stdin="".join(f"{sha}\n" for sha in shas).encode())
+    if result.returncode != 0:
+        raise DiffError("isi revisi tidak dapat dibaca dari git: " + result.stderr.decode("utf-8", "replace"))
+    out, blobs, at = result.stdout, [], 0
+    for sha in shas:
+        newline = out.index(b"\n", at)
+        header = out[at:newline].split(b" ")
+        if len(header) != 3 or header[1] != b"blob":
+            raise DiffError(f"objek git `{sha}` tidak dapat dibaca.")
+        size = int(header[2])
+        blobs.append(out[newline + 1 : newline + 1 + size])
+        at = newline + 1 + size + 1
+    return blobs
+
+
+def _unsafe(path: str, what: str) -> Problem:
+    return Problem(
+        file=path,
+        line=None,
+        code="unsafe-file",
+        key="",
+        message=f"`{path}` {what}; berkas ini dilewati dan tidak dibaca.",
+        hint="Simpan halaman dan data sebagai berkas biasa; symlink dan submodul tidak pernah dibaca.",
+    )
+
+
+def load_revision(root: Path, revision: str) -> Report:
+    """Validate the plan as it is at ``revision``, read from git."""
+    commit = resolve_revision(root, revision)
+    with tempfile.TemporaryDirectory(prefix="masterplan-diff-") as tmp:
+        skipped = read_revision(root, commit, Path(tmp))
+        report = check(Path(tmp))
+    problems = sorted({*report.problems, *skipped}, key=lambda p: (p.file, p.line or 0, p.code, p.key))
+    return Report(plan=report.plan, problems=problems, files=report.files)
+
+
+@dataclass
+class PlanDiff:
+    base: str
+    head: str
+    added: list[Program]
+    removed: list[Program]
+    moved: list[tuple[Program, Program]]
+    changed: list[tuple[Program, list[tuple[str, str, str]]]]
+    budget: dict[str, list[tuple[str, int, int]]]
+    new_problems: list[Problem]
+    evaluations: list[str] = field(default_factory=list)
+    """Changes to data/evaluations.yml, each a sentence of plain text."""
+
+    @property
+    def empty(self) -> bool:
+        return not (
+            self.added or self.removed or self.moved or self.changed or self.new_problems or self.evaluations
+        ) and not any(self.budget.values())
+
+
+def compare(base: Report, head: Report, *, base_name: str, head_name: str) -> PlanDiff:
+    old = _by_id(base.plan)
+    new = _by_id(head.plan)
+    changed = []
+    for id_ in sorted(old.keys() & new.keys()):
+        rows = [
+            (label, _shown(getattr(old[id_], key)), _shown(getattr(new[id_], key)))
+            for key, label in FIELDS.items()
+            if _comparable(getattr(old[id_], key)) != _comparable(getattr(new[id_], key))
+        ]
+        rows += _delivery_rows(old[id_], new[id_])
+        if rows:
+            changed.append((new[id_], rows))
+    seen = {(p.file, p.code, p.key, p.message) for p in base.problems}
+    return PlanDiff(
+        base=base_name,
+        head=head_name,
+        added=[new[i] for i in sorted(new.keys() - old.keys())],
+        removed=[old[i] for i in sorted(old.keys() - new.keys())],
+        moved=[(old[i], new[i]) for i in sorted(old.keys() & new.keys()) if old[i].path != new[i].path],
+        changed=changed,
+        budget=_budget_deltas(base.plan, head.plan),
+        new_problems=[p for p in head.problems if (p.file, p.code, p.key, p.message) not in seen],
+        evaluations=_evaluation_changes(
+            base.plan.evaluations if base.plan else [], head.plan.evaluations if head.plan else []
+        ),
+    )
+
+
+def _by_id(plan: Masterplan | None) -> dict[str, Program]:
+    out: dict[str, Program] = {}
+    for p in plan.programs if plan else []:
+        out.setdefault(p.id, p)
+    return out
+
+
+def _comparable(value: Any) -> Any:
+    # Actuals are reported year by year as rows of their own (see _delivery_rows), not
+    # as a change of the whole indicator list.
+    if isinstance(value, list) and value and hasattr(value[0], "actuals"):
+        value = [dataclasses.replace(i, actuals={}) for i in value]
+    return repr(value)
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, list):
+        if value and hasattr(value[0], "targets"):
+            return "; ".join(
+                f"{i.name} ({fmt.number(i.baseline)} → "
+                + ", ".join(f"{y}: {fmt.number(v)}" for y, v in sorted(i.targets.items()))
+                + f" {i.unit}{', makin rendah makin baik' if i.better_down else ''})"
+                for i in value
+            )
+        if value and hasattr(value[0], "kind"):
+            return ", ".join(f"{p.name} ({p.kind})" for p in value)
+        return ", ".join(str(v) for v in value) or "—"
+    return str(value) if value != "" else "—"
+
+
+def _delivery_rows(old: Program, new: Program) -> list[tuple[str, str, str]]:
+    """What was reported: each actual by indicator and year, each spending by year and
+    source, as ``(label, before, after)`` with ``—`` for nothing."""
+    rows = []
+    before = {(i.name, y): (v, i.unit) for i in old.indicators for y, v in i.actuals.items()}
+    after = {(i.name, y): (v, i.unit) for i in new.indicators for y, v in i.actuals.items()}
+    # Indicators in the new page's order, then any only the old page had.
+    names = list(dict.fromkeys([i.name for i in new.indicators] + [i.name for i in old.indicators]))
+    for name, year in sorted(before.keys() | after.keys(), key=lambda k: (names.index(k[0]), k[1])):
+        if before.get((name, year)) != after.get((name, year)):
+            rows.append(
+                (
+                    f"realisasi {year} «{name}»",
+                    _measured(before.get((name, year))),
+                    _measured(after.get((name, year))),
+                )
+            )
+    spent_before, spent_after = _spent(old), _spent(new)
+    for year, source in sorted(spent_before.keys() | spent_after.keys()):
+        a, b = spent_before.get((year, source)), spent_after.get((year, source))
+        if a != b:
+            rows.append((f"realisasi anggaran {year} {source}", _money(a), _money(b)))
+    return rows
+
+
+def _spent(program: Program) -> dict[tuple[int, str], int]:
+    out: dict[tuple[int, str], int] = defaultdict(int)
+    for line in program.spending:
+        out[line.year, line.source] += line.amount
+    return dict(out)
+
+
+def _measured(value: tuple[float, str] | None) -> str:
+    return "—" if value is None else f"{fmt.number(value[0])} {value[1]}"
+
+
+def _money(amount: int | None) -> str:
+    return "—" if amount is None else fmt.rupiah(amount)
+
+
+def _evaluation_changes(base: list[Evaluation], head: list[Evaluation]) -> list[str]:
+    """Evaluation results added, removed or changed (by year), then recommendations
+    (by key, wherever they are in the file), as sentences of plain text."""
+    out = []
+    old, new = {e.year: e for e in base}, {e.year: e for e in head}
+    for year in sorted(old.keys() | new.keys()):
+        a, b = old.get(year), new.get(year)
+        if a is None and b is not None:
+            out.append(f"Evaluasi {year} ditambahkan (indeks {fmt.number(b.index)})")
+        elif b is None and a is not None:
+            out.append(f"Evaluasi {year} dihapus (indeks {fmt.number(a.index)})")
+        elif a is not None and b is not None:
+            pairs = [
+                ("tanggal", fmt.date(a.date), fmt.date(b.date)),
+                ("penilai", a.assessor, b.assessor),
+                ("indeks", _score(a.index), _score(b.index)),
+            ]
+            pairs += [
+                (f"bagian {label}", _score(getattr(a.parts, key)), _score(getattr(b.parts, key)))
+                for key, label in PARTS.items()
+            ]
+            pairs += [
+                (f"dimensi {key}", _score(a.dimensions.get(key)), _score(b.dimensions.get(key)))
+                for key in sorted(a.dimensions.keys() | b.dimensions.keys())
+            ]
+            out += [f"Evaluasi {year} {label}: {x} → {y}" for label, x, y in pairs if x != y]
+    old_recs = {r.key: r for e in base for r in e.recommendations}
+    new_recs = {r.key: r for e in head for r in e.recommendations}
+    for key in sorted(old_recs.keys() | new_recs.keys()):
+        a_rec, b_rec = old_recs.get(key), new_recs.get(key)
+        if a_rec is None and b_rec is not None:
+            answering = ", ".join(b_rec.programs) or "belum ada"
+            out.append(f"Rekomendasi {key} ditambahkan: «{b_rec.text}» (program penjawab: {answering})")
+        elif b_rec is None and a_rec is not None:
+            out.append(f"Rekomendasi {key} dihapus: «{a_rec.text}»")
+        elif a_rec is not None and b_rec is not None:
+            pairs = [
+                ("isi", a_rec.text, b_rec.text),
+                ("dimensi", a_rec.dimension or "—", b_rec.dimension or "—"),
+                ("program penjawab", ", ".join(a_rec.programs) or "—", ", ".join(b_rec.programs) or "—"),
+            ]
+            out += [f"Rekomendasi {key}: {label} {x} → {y}" for label, x, y in pairs if x != y]
+    return out
+
+
+def _score(value: float | None) -> str:
+    return "—" if value is None else fmt.number(value)
+
+
+def _budget_deltas(base: Masterplan | None, head: Masterplan | None) -> dict[str, list[tuple[str, int, int]]]:
+    def totals(plan: Masterplan | None) -> dict[str, dict[str, int]]:
+        out: dict[str, dict[str, int]] = {
+            "dimensi": defaultdict(int),
+            "OPD": defaultdict(int),
+            "tahun": defaultdict(int),
+        }
+        for p in plan.programs if plan else []:
+            for line in p.budget:
+                out["dimensi"][p.dimension] += line.amount
+                out["OPD"][p.lead] += line.amount
+                out["tahun"][str(line.year)] += line.amount
+        return out
+
+    old, new = totals(base), totals(head)
+    return {
+        kind: [
+            (key, old[kind].get(key, 0), new[kind].get(key, 0))
+            for key in sorted(old[kind].keys() | new[kind].keys())
+            if old[kind].get(key, 0) != new[kind].get(key, 0)
+        ]
+        for kind in ("dimensi", "OPD", "tahun")
+    }
+
+
+def render(diff: PlanDiff) -> str:
+    """The diff as Markdown for a pull-request comment.
+
+    Every string a contributor wrote goes through :func:`_md` (prose and table cells),
+    :func:`_code` (paths and revisions) or :func:`_message`, so it shows as the text it is.
+    """
+    out = [f"## Perubahan rencana induk: {_code(diff.base)} → {_code(diff.head)}", ""]
+    if diff.empty:
+        return "\n".join([*out, "Perubahan ini tidak mengubah program, anggaran, maupun hasil validasi.", ""])
+
+    def title(p: Program) -> str:
+        return f"**{_md(p.id)}** {_md(p.title)}"
+
+    for heading, programs in (("Program baru", diff.added), ("Program dihapus", diff.removed)):
+        if programs:
+            out += [f"### {heading}", ""]
+            out += [
+                f"- {title(p)} ({_md(p.dimension)}, pengampu {_md(p.lead)}, {fmt.rupiah(p.total_budget)})"
+                for p in programs
+            ]
+            out.append("")
+    if diff.moved:
+        out += ["### Program dipindahkan atau diganti nama berkasnya", ""]
+        out += [f"- {title(new)}: {_code(old.path)} → {_code(new.path)}" for old, new in diff.moved]
+        out.append("")
+    if diff.changed:
+        out += ["### Isian yang berubah", ""]
+        for program, rows in diff.changed:
+            out.append(f"- {title(program)}")
+            out += [f"  - {_md(label)}: {_md(old)} → {_md(new)}" for label, old, new in rows]
+        out.append("")
+    if any(diff.budget.values()):
+        out += ["### Perubahan anggaran indikatif", ""]
+        for kind, deltas in diff.budget.items():
+            if not deltas:
+                continue
+            out += [f"Per {kind}:", "", f"| {kind} | sebelum | sesudah | selisih |", "|---|---:|---:|---:|"]
+            for key, old_amount, new_amount in deltas:
+                delta = new_amount - old_amount
+                sign = "+" if delta > 0 else "−"
+                out.append(
+                    f"| {_md(key)} | {fmt.rupiah(old_amount)} | {fmt.rupiah(new_amount)} | "
+                    f"{sign}{fmt.rupiah(abs(delta))} |"
+                )
+            out.append("")
+    if diff.evaluations:
+        out += ["### Evaluasi dan rekomendasi", ""]
+        out += [f"- {_md(sentence)}" for sentence in diff.evaluations]
+        out.append("")
+    if diff.new_problems:
+        out += ["### Masalah validasi baru", ""]
+        out += [f"- {_code(p.where)} [{p.code}] {_message(p.message)}" for p in diff.new_problems]
+        out.append("")
+    return "\n".join(out)
+
+
+#: Characters that end a line somewhere (Markdown, a terminal, the Actions runner).
+_LINE_BREAKS = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
+#: Markdown punctuation that can start markup in the middle of a line, as a backslash
+#: escape; HTML as entities (an escaped `<` is not an escape in every renderer); `@`
+#: followed by a zero-width space, so GitHub sees no mention or e-mail address.
+_INLINE = str.maketrans(
+    {c: "\\" + c for c in "\\`*_~[]|$"} | {"<": "&lt;", ">": "&gt;", "&": "&amp;", "@": "@\u200b"}
+)
+#: What GitHub links without any markup: issue references and bare addresses.
+_AUTOLINKS = re.compile(r"#(?=\d)|:(?=//)|(?i:www)(?=\.)")
+
+
+def _md(text: str) -> str:
+    """Contributor text as inert Markdown: it renders as itself, on one line, and
+    creates no link, image, mention, reference, HTML or table cell."""
+    text = _LINE_BREAKS.sub(" ", text).translate(_INLINE)
+    return _AUTOLINKS.sub(lambda m: m.group() + "\u200b", text)
+
+
+def _code(text: str) -> str:
+    """Contributor text as a code span that no backtick inside it can close.
+
+    Not for table cells: GitHub splits a table row at every `|`, even in code.
+    """
+    text = _LINE_BREAKS.sub(" ", text).replace("##[", "##\u200b[")  # no runner command
+    fence = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
+    pad = " " if text[:1] in ("`", " ") or text[-1:] in ("`", " ") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def _message(text: str) -> str:
+    """A validator message, whose `quoted` values (often the contributor's) show as code.
+
+    Splitting at backticks is safe whatever the values hold: each piece is rendered
+    inert on its own, so a backtick in a value can only move where code starts.
+    """
+    parts = text.split("`")
+    return "".join((_code(part) if part else "") if i % 2 else _md(part) for i, part in enumerate(parts))

@@ -1,0 +1,184 @@
+"""What was delivered against what was planned: achievement (capaian), absorption
+(serapan) and what needs updating. Plain data from the model; views only lay it out.
+
+Achievement follows the formula Indonesian performance reports (SAKIP/LKjIP) use, so
+Bappeda reads the same figure here as in its own reports:
+
+- a higher value is better (``direction: up``): actual / target x 100;
+- a lower value is better (``direction: down``): (2 x target - actual) / target x 100,
+  i.e. each unit above the target costs what a unit below it would have earned.
+
+A target of 0 is met (100) when the actual is on the right side of it, else missed (0).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+from ..model import Indicator, Program
+
+State = Literal["on-track", "behind", "not-reported", "not-due"]
+#: Indonesian labels of the states, worst first (the order pages list them in).
+STATES: dict[str, str] = {
+    "not-reported": "Belum dilaporkan",
+    "behind": "Di bawah target",
+    "on-track": "Sesuai target",
+    "not-due": "Belum jatuh tempo",
+}
+#: Achievement at or above this percentage meets the target.
+MET = 100.0
+#: Statuses of programmes that no longer need updates.
+CLOSED = ("done", "cancelled")
+
+
+def achievement(indicator: Indicator, year: int) -> float | None:
+    """Capaian in percent for ``year``; ``None`` without both a target and an actual."""
+    target, actual = indicator.targets.get(year), indicator.actuals.get(year)
+    if target is None or actual is None:
+        return None
+    down = indicator.better_down
+    if target == 0:
+        return 100.0 if (actual <= 0 if down else actual >= 0) else 0.0
+    ratio = actual / target
+    return (2 - ratio) * 100 if down else ratio * 100
+
+
+@dataclass(frozen=True)
+class IndicatorYear:
+    """One year of an indicator: target, actual, achievement and its state."""
+
+    year: int
+    target: float | None
+    actual: float | None
+    achievement: float | None
+    state: State
+
+
+def year_state(indicator: Indicator, year: int, as_of: datetime.date) -> State:
+    """A year with a target is due once it has ended (or earlier, when an actual is in)."""
+    if year not in indicator.targets:
+        return "not-due"
+    value = achievement(indicator, year)
+    if value is not None:
+        return "on-track" if value >= MET else "behind"
+    return "not-reported" if year < as_of.year else "not-due"
+
+
+def indicator_years(indicator: Indicator, as_of: datetime.date) -> list[IndicatorYear]:
+    """Every year with a target or an actual, in order."""
+    years = sorted(set(indicator.targets) | set(indicator.actuals))
+    return [
+        IndicatorYear(
+            year,
+            indicator.targets.get(year),
+            indicator.actuals.get(year),
+            achievement(indicator, year),
+            year_state(indicator, year, as_of),
+        )
+        for year in years
+    ]
+
+
+def latest(indicator: Indicator, as_of: datetime.date) -> IndicatorYear | None:
+    """The indicator's latest due year: what its state is today (``None``: nothing due)."""
+    due = [y for y in indicator_years(indicator, as_of) if y.state != "not-due"]
+    return due[-1] if due else None
+
+
+@dataclass(frozen=True)
+class Assessed:
+    """An indicator of a programme with its state today."""
+
+    program: Program
+    indicator: Indicator
+    year: IndicatorYear | None
+
+    @property
+    def state(self) -> State:
+        return self.year.state if self.year is not None else "not-due"
+
+
+@dataclass
+class Tally:
+    """Indicators of a group of programmes by state."""
+
+    items: list[Assessed] = field(default_factory=list)
+
+    def of(self, state: State) -> list[Assessed]:
+        return [a for a in self.items if a.state == state]
+
+    def count(self, state: State) -> int:
+        return len(self.of(state))
+
+    @property
+    def due(self) -> int:
+        return sum(1 for a in self.items if a.state != "not-due")
+
+    @property
+    def badness(self) -> tuple[float, int]:
+        """Sort key, worst first: the share not on track among due indicators."""
+        bad = self.count("not-reported") + self.count("behind")
+        return (-(bad / self.due) if self.due else 0.0, -bad)
+
+
+def tally(programs: Iterable[Program], as_of: datetime.date) -> Tally:
+    return Tally([Assessed(p, ind, latest(ind, as_of)) for p in programs for ind in p.indicators])
+
+
+def absorption(planned: int, spent: int) -> float | None:
+    """Serapan in percent; ``None`` when nothing was planned."""
+    return spent / planned * 100 if planned else None
+
+
+def due_to_run(program: Program, as_of: datetime.date) -> bool:
+    """Planned to be running at ``as_of`` and not closed."""
+    return program.start_year <= as_of.year <= program.end_year and program.status not in CLOSED
+
+
+@dataclass(frozen=True)
+class Attention:
+    """Why a programme needs updating ("perlu diperbarui")."""
+
+    program: Program
+    delayed: bool
+    stale_since: datetime.date | None
+    """Its last change, when that is more than ``stale_after_days`` before ``as_of``."""
+    stale_days: int | None
+    """Days from ``stale_since`` to the reference date."""
+    missing: list[tuple[Indicator, int]]
+    """Indicators without an actual for a year that has passed."""
+
+
+def attention(
+    programs: Iterable[Program],
+    as_of: datetime.date,
+    stale_after_days: int,
+    updated: Mapping[str, datetime.date],
+) -> list[Attention]:
+    """Programmes that are delayed, not updated for ``stale_after_days`` while due to
+    run, or miss an actual for a year that has passed. ``updated`` holds each page's last
+    change (from git); a page without one is never called stale."""
+    out = []
+    for p in programs:
+        last = updated.get(p.path)
+        stale = last is not None and due_to_run(p, as_of) and (as_of - last).days > stale_after_days
+        missing = [
+            (ind, y.year)
+            for ind in p.indicators
+            for y in indicator_years(ind, as_of)
+            if y.state == "not-reported"
+        ]
+        if p.status == "delayed" or stale or missing:
+            since = last if stale else None
+            days = (as_of - since).days if since is not None else None
+            out.append(Attention(p, p.status == "delayed", since, days, missing))
+    return out
+
+
+def planned_to_date(program: Program, as_of: datetime.date) -> int:
+    """Budget of the years that have begun by ``as_of``: what spending is measured
+    against (later years cannot have spending yet), on every page alike."""
+    return sum(line.amount for line in program.budget if line.year <= as_of.year)

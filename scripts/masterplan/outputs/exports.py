@@ -1,0 +1,543 @@
+"""Open data: the plan as CSV and JSON files with a Frictionless data package.
+
+Each table is declared once below (its fields, their types, constraints and
+descriptions); the CSV, the JSON and the ``datapackage.json`` schema are all written
+from that declaration, so the files and their description cannot disagree. Figures of
+delivery (achievement, state, absorption) come from :mod:`masterplan.figures.delivery` at the
+plan's reference date, the same functions the pages use, so files and pages agree.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any, get_args
+
+from ..figures import delivery
+from ..figures.aggregate import Figures
+from ..html.urls import page_url
+from ..model import SCORE_MAX, Direction, EvaluationParts, Horizon, Masterplan, Program, Source, Status
+from ..views.program import budget_rows
+
+Row = dict[str, Any]
+ProgrammeRows = Callable[[Masterplan, Program], Iterator[Row]]
+
+#: Allowed values of coded columns, from the model's own declarations.
+SOURCES = list(get_args(Source))
+STATUSES = list(get_args(Status))
+HORIZONS = list(get_args(Horizon))
+DIRECTIONS = list(get_args(Direction))
+STATES = list(delivery.STATES)
+#: The five parts of the national evaluation, in the model's order.
+PARTS = [f.name for f in fields(EvaluationParts)]
+#: Constraints shared by columns of the same kind.
+REQUIRED: dict[str, Any] = {"required": True}
+MONEY: dict[str, Any] = {"required": True, "minimum": 0}
+SCORE: dict[str, Any] = {"required": True, "minimum": 0, "maximum": SCORE_MAX}
+
+#: What a spreadsheet reads as the start of a formula (CSV injection, OWASP): a text
+#: cell starting with one of these gets a leading apostrophe in the CSV, so that opening
+#: the file never runs it. The JSON keeps the text as written.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    type: str  # Table Schema type: string, integer, number, boolean, date
+    description: str
+    constraints: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    title: str
+    fields: tuple[Field, ...]
+    rows: Callable[[Masterplan], Iterator[Row]]
+    program_rows: ProgrammeRows | None = None
+    """For a table of programmes' rows, those of one programme: its rows in the files are
+    each programme's in the order of their ids (see :func:`export`)."""
+
+
+def _by_programme(rows: ProgrammeRows) -> Callable[[Masterplan], Iterator[Row]]:
+    def every(plan: Masterplan) -> Iterator[Row]:
+        for p in _in_id_order(plan):
+            yield from rows(plan, p)
+
+    return every
+
+
+def _in_id_order(plan: Masterplan) -> list[Program]:
+    return sorted(plan.programs, key=lambda p: p.id)
+
+
+def _program_rows(plan: Masterplan, p: Program) -> Iterator[Row]:
+    dimension, element = plan.dimension(p.dimension), plan.element(p.element)
+    yield {
+        "id": p.id,
+        "judul": p.title,
+        "dimensi": p.dimension,
+        "nama_dimensi": dimension.name_en if dimension else p.dimension,
+        "elemen": p.element,
+        "nama_elemen": element.name if element else p.element,
+        "opd_pengampu": p.lead,
+        "opd_pendukung": ";".join(p.support),
+        "jangka": p.horizon,
+        "tahun_mulai": p.start_year,
+        "tahun_selesai": p.end_year,
+        "anggaran_total": p.total_budget,
+        "status": p.status,
+        "progres": p.progress,
+        "rpjmd": ";".join(p.rpjmd),
+        "halaman": page_url(p.path),
+        "keterangan_status": p.status_note,
+        "realisasi_total": p.total_spending,
+    }
+
+
+def _budget_rows(plan: Masterplan, p: Program) -> Iterator[Row]:
+    for line in sorted(p.budget, key=lambda line: (line.year, line.source)):
+        yield {
+            "id_program": p.id,
+            "dimensi": p.dimension,
+            "opd_pengampu": p.lead,
+            "tahun": line.year,
+            "sumber_dana": line.source,
+            "jumlah": line.amount,
+        }
+
+
+def _indicator_rows(plan: Masterplan, p: Program) -> Iterator[Row]:
+    for ind in p.indicators:
+        for year, target in sorted(ind.targets.items()):
+            yield {
+                "id_program": p.id,
+                "indikator": ind.name,
+                "satuan": ind.unit,
+                "nilai_awal": ind.baseline,
+                "tahun": year,
+                "target": target,
+            }
+
+
+def _opd_rows(plan: Masterplan) -> Iterator[Row]:
+    figures = Figures(plan)
+    for o in plan.opds:
+        roles = figures.opd_roles(o.key)
+        yield {
+            "kunci": o.key,
+            "nama": o.name,
+            "singkatan": o.short,
+            "program_dipimpin": len(roles.lead),
+            "program_didukung": len(roles.support),
+            "anggaran_program_dipimpin": sum(p.total_budget for p in roles.lead),
+            "realisasi_program_dipimpin": sum(p.total_spending for p in roles.lead),
+        }
+
+
+def _actual_rows(plan: Masterplan, p: Program) -> Iterator[Row]:
+    """Every year an indicator has a target or an actual, as its programme page lists it."""
+    as_of = plan.as_of
+    for ind in p.indicators:
+        for y in delivery.indicator_years(ind, as_of):
+            yield {
+                "id_program": p.id,
+                "indikator": ind.name,
+                "satuan": ind.unit,
+                "arah": ind.direction,
+                "tahun": y.year,
+                "target": y.target,
+                "realisasi": y.actual,
+                "capaian": _rounded(y.achievement),
+                "keadaan": y.state,
+            }
+
+
+def _spending_rows(plan: Masterplan, p: Program) -> Iterator[Row]:
+    """Planned and spent per programme, year and source: the programme page's rows, so
+    the columns add up to the programme's budget and spending totals."""
+    for row in budget_rows(p, plan.as_of):
+        yield {
+            "id_program": p.id,
+            "dimensi": p.dimension,
+            "opd_pengampu": p.lead,
+            "tahun": row.year,
+            "sumber_dana": row.source,
+            "rencana": row.planned,
+            "realisasi": row.spent,
+            "serapan": _rounded(row.absorption),
+        }
+
+
+def _evaluation_rows(plan: Masterplan) -> Iterator[Row]:
+    for e in plan.evaluations:
+        yield {
+            "tahun": e.year,
+            "tanggal": e.date.isoformat(),
+            "penilai": e.assessor,
+            "indeks": e.index,
+        } | {part: getattr(e.parts, part) for part in PARTS}
+
+
+def _evaluation_dimension_rows(plan: Masterplan) -> Iterator[Row]:
+    names = {d.key: d.name_en for d in plan.dimensions}
+    # Plan order, as the evaluation page lists them; a key the plan does not know last.
+    order = {key: i for i, key in enumerate(names)}
+    for e in plan.evaluations:
+        for key in sorted(e.dimensions, key=lambda k: (order.get(k, len(order)), k)):
+            yield {
+                "tahun": e.year,
+                "dimensi": key,
+                "nama_dimensi": names.get(key, key),
+                "nilai": e.dimensions[key],
+            }
+
+
+def _recommendation_rows(plan: Masterplan) -> Iterator[Row]:
+    known = {p.id for p in plan.programs}
+    for e in plan.evaluations:
+        for rec in e.recommendations:
+            answering = [i for i in rec.programs if i in known]
+            yield {
+                "tahun": e.year,
+                "kunci": rec.key,
+                "rekomendasi": rec.text,
+                "dimensi": rec.dimension,
+                "program": ";".join(rec.programs),
+                "dijawab": bool(answering),
+            }
+
+
+def _rounded(value: float | None) -> float | None:
+    """Percentages to two decimals, as the pages print them."""
+    return None if value is None else round(value, 2)
+
+
+TABLES = (
+    Table(
+        "programs",
+        "Program rencana induk",
+        (
+            Field("id", "string", "Kode program, unik", {**REQUIRED, "unique": True}),
+            Field("judul", "string", "Judul program", REQUIRED),
+            Field("dimensi", "string", "Kunci dimensi", REQUIRED),
+            Field("nama_dimensi", "string", "Nama dimensi"),
+            Field("elemen", "string", "Kunci elemen", REQUIRED),
+            Field("nama_elemen", "string", "Nama elemen"),
+            Field("opd_pengampu", "string", "Kunci OPD pengampu (lihat opd.csv)", REQUIRED),
+            Field("opd_pendukung", "string", "Kunci OPD pendukung, dipisah titik koma"),
+            Field("jangka", "string", "quick-win, short, medium atau long", {**REQUIRED, "enum": HORIZONS}),
+            Field("tahun_mulai", "integer", "Tahun mulai", REQUIRED),
+            Field("tahun_selesai", "integer", "Tahun selesai", REQUIRED),
+            Field("anggaran_total", "integer", "Jumlah anggaran indikatif, rupiah", MONEY),
+            Field(
+                "status",
+                "string",
+                "planned, ongoing, done, delayed atau cancelled",
+                {**REQUIRED, "enum": STATUSES},
+            ),
+            Field("progres", "integer", "Progres, persen", {**REQUIRED, "minimum": 0, "maximum": 100}),
+            Field("rpjmd", "string", "Kunci misi/tujuan RPJMD, dipisah titik koma"),
+            Field("halaman", "string", "Alamat halaman program, relatif terhadap situs", REQUIRED),
+            Field(
+                "keterangan_status", "string", "Keterangan singkat status (wajib bila delayed atau cancelled)"
+            ),
+            Field("realisasi_total", "integer", "Jumlah realisasi anggaran yang dilaporkan, rupiah", MONEY),
+        ),
+        _by_programme(_program_rows),
+        _program_rows,
+    ),
+    Table(
+        "budget",
+        "Anggaran indikatif per program, tahun dan sumber dana",
+        (
+            Field("id_program", "string", "Kode program (lihat programs.csv)", REQUIRED),
+            Field("dimensi", "string", "Kunci dimensi program", REQUIRED),
+            Field("opd_pengampu", "string", "Kunci OPD pengampu program", REQUIRED),
+            Field("tahun", "integer", "Tahun anggaran", REQUIRED),
+            Field(
+                "sumber_dana",
+                "string",
+                "APBD, APBN, DAK, CSR, KPBU, hibah, swasta atau desa",
+                {**REQUIRED, "enum": SOURCES},
+            ),
+            Field("jumlah", "integer", "Jumlah, rupiah", MONEY),
+        ),
+        _by_programme(_budget_rows),
+        _budget_rows,
+    ),
+    Table(
+        "indicators",
+        "Indikator kinerja dan target tahunan",
+        (
+            Field("id_program", "string", "Kode program (lihat programs.csv)", REQUIRED),
+            Field("indikator", "string", "Nama indikator", REQUIRED),
+            Field("satuan", "string", "Satuan", REQUIRED),
+            Field("nilai_awal", "number", "Nilai awal (baseline)", REQUIRED),
+            Field("tahun", "integer", "Tahun target", REQUIRED),
+            Field("target", "number", "Target tahun itu", REQUIRED),
+        ),
+        _by_programme(_indicator_rows),
+        _indicator_rows,
+    ),
+    Table(
+        "actuals",
+        "Realisasi dan capaian indikator per tahun",
+        (
+            Field("id_program", "string", "Kode program (lihat programs.csv)", REQUIRED),
+            Field("indikator", "string", "Nama indikator", REQUIRED),
+            Field("satuan", "string", "Satuan", REQUIRED),
+            Field(
+                "arah",
+                "string",
+                "up: makin tinggi makin baik; down: makin rendah makin baik",
+                {**REQUIRED, "enum": DIRECTIONS},
+            ),
+            Field("tahun", "integer", "Tahun", REQUIRED),
+            Field("target", "number", "Target tahun itu; kosong bila tidak ada"),
+            Field("realisasi", "number", "Nilai terukur di akhir tahun itu; kosong bila belum dilaporkan"),
+            Field(
+                "capaian",
+                "number",
+                "Capaian, persen: realisasi/target x 100, atau (2 x target - realisasi)/target x 100 "
+                "bila arah down; kosong tanpa target dan realisasi",
+            ),
+            Field(
+                "keadaan",
+                "string",
+                "Keadaan pada tanggal acuan rencana: on-track (sesuai target), behind (di bawah target), "
+                "not-reported (tahun sudah lewat tanpa realisasi), not-due (belum jatuh tempo)",
+                {**REQUIRED, "enum": STATES},
+            ),
+        ),
+        _by_programme(_actual_rows),
+        _actual_rows,
+    ),
+    Table(
+        "spending",
+        "Rencana dan realisasi anggaran per program, tahun dan sumber dana",
+        (
+            Field("id_program", "string", "Kode program (lihat programs.csv)", REQUIRED),
+            Field("dimensi", "string", "Kunci dimensi program", REQUIRED),
+            Field("opd_pengampu", "string", "Kunci OPD pengampu program", REQUIRED),
+            Field("tahun", "integer", "Tahun anggaran", REQUIRED),
+            Field(
+                "sumber_dana",
+                "string",
+                "APBD, APBN, DAK, CSR, KPBU, hibah, swasta atau desa",
+                {**REQUIRED, "enum": SOURCES},
+            ),
+            Field("rencana", "integer", "Anggaran indikatif, rupiah (0 bila tidak direncanakan)", MONEY),
+            Field(
+                "realisasi",
+                "integer",
+                "Realisasi anggaran, rupiah; kosong bila belum dilaporkan",
+                {"minimum": 0},
+            ),
+            Field(
+                "serapan",
+                "number",
+                "Serapan, persen: realisasi/rencana x 100; kosong tanpa rencana atau realisasi",
+                {"minimum": 0},
+            ),
+        ),
+        _by_programme(_spending_rows),
+        _spending_rows,
+    ),
+    Table(
+        "evaluations",
+        "Hasil evaluasi nasional Gerakan Menuju 100 Smart City per tahun (skala 0-4)",
+        (
+            Field("tahun", "integer", "Tahun yang dievaluasi", {**REQUIRED, "unique": True}),
+            Field("tanggal", "date", "Tanggal hasil evaluasi", REQUIRED),
+            Field("penilai", "string", "Penilai", REQUIRED),
+            Field("indeks", "number", "Indeks keseluruhan, 0 sampai 4", SCORE),
+            Field("baseline", "number", "Nilai bagian baseline, 0 sampai 4", SCORE),
+            Field("output", "number", "Nilai bagian output, 0 sampai 4", SCORE),
+            Field("outcome", "number", "Nilai bagian outcome, 0 sampai 4", SCORE),
+            Field("impact", "number", "Nilai bagian impact, 0 sampai 4", SCORE),
+            Field("quick_win", "number", "Nilai bagian quick win, 0 sampai 4", SCORE),
+        ),
+        _evaluation_rows,
+    ),
+    Table(
+        "evaluation-dimensions",
+        "Nilai evaluasi nasional per tahun dan dimensi (skala 0-4)",
+        (
+            Field("tahun", "integer", "Tahun yang dievaluasi (lihat evaluations.csv)", REQUIRED),
+            Field("dimensi", "string", "Kunci dimensi", REQUIRED),
+            Field("nama_dimensi", "string", "Nama dimensi"),
+            Field("nilai", "number", "Nilai dimensi, 0 sampai 4", SCORE),
+        ),
+        _evaluation_dimension_rows,
+    ),
+    Table(
+        "recommendations",
+        "Rekomendasi evaluasi nasional dan program yang menjawabnya",
+        (
+            Field("tahun", "integer", "Tahun yang dievaluasi (lihat evaluations.csv)", REQUIRED),
+            # The validator refuses a key used twice in data/evaluations.yml (duplicate-key).
+            Field("kunci", "string", "Kunci rekomendasi, unik", {**REQUIRED, "unique": True}),
+            Field("rekomendasi", "string", "Isi rekomendasi", REQUIRED),
+            Field("dimensi", "string", "Kunci dimensi yang dituju; kosong bila tidak ada"),
+            Field("program", "string", "Kode program yang menjawab, dipisah titik koma"),
+            Field("dijawab", "boolean", "true bila setidaknya satu program rencana menjawabnya", REQUIRED),
+        ),
+        _recommendation_rows,
+    ),
+    Table(
+        "opd",
+        "Organisasi perangkat daerah dan perannya",
+        (
+            Field("kunci", "string", "Kunci OPD", {**REQUIRED, "unique": True}),
+            Field("nama", "string", "Nama OPD", REQUIRED),
+            Field("singkatan", "string", "Singkatan", REQUIRED),
+            Field("program_dipimpin", "integer", "Jumlah program yang dipimpin", MONEY),
+            Field("program_didukung", "integer", "Jumlah program yang didukung", MONEY),
+            Field(
+                "anggaran_program_dipimpin",
+                "integer",
+                "Anggaran indikatif program yang dipimpin, rupiah",
+                MONEY,
+            ),
+            Field(
+                "realisasi_program_dipimpin",
+                "integer",
+                "Realisasi anggaran program yang dipimpin, rupiah",
+                MONEY,
+            ),
+        ),
+        _opd_rows,
+    ),
+)
+
+
+def _csv(table: Table, rows: list[Row]) -> bytes:
+    return (_csv_lines(table, [], header=True) + _csv_lines(table, rows)).encode("utf-8")
+
+
+def _csv_lines(table: Table, rows: list[Row], *, header: bool = False) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=[f.name for f in table.fields], lineterminator="\r\n")
+    if header:
+        writer.writeheader()
+    text = [f.name for f in table.fields if f.type == "string"]
+    flags = [f.name for f in table.fields if f.type == "boolean"]
+    for row in rows:
+        writer.writerow(
+            row
+            | {name: csv_text(row[name]) for name in text}
+            | {name: str(row[name]).lower() for name in flags}
+        )
+    return buffer.getvalue()
+
+
+def csv_text(value: str) -> str:
+    """A text cell no spreadsheet runs as a formula: ``=1+1`` -> ``'=1+1``."""
+    return "'" + value if value.startswith(FORMULA_START) else value
+
+
+def _json(data: Any) -> bytes:
+    if isinstance(data, list):
+        return _json_table(_json_lines(data))
+    return (json.dumps(data, ensure_ascii=False, indent=1, allow_nan=False) + "\n").encode("utf-8")
+
+
+def _json_lines(rows: list[Row]) -> list[str]:
+    # Strict JSON: the validator keeps NaN and infinity out of the plan, so one reaching
+    # here is a bug that must fail the export, not become a `NaN` no JSON parser reads.
+    # One record per line, readable and diffable, and written by json's C encoder (an
+    # indent makes it use the pure-Python one, four times slower).
+    return [json.dumps(row, ensure_ascii=False, allow_nan=False) for row in rows]
+
+
+def _json_table(lines: list[str]) -> bytes:
+    return ("[\n" + ",\n".join(lines) + "\n]\n").encode() if lines else b"[]\n"
+
+
+def _table_files(table: Table, plan: Masterplan) -> tuple[bytes, bytes]:
+    """The CSV and JSON of ``table``."""
+    if table.program_rows is None:
+        rows = list(table.rows(plan))
+    else:
+        rows = [row for p in _in_id_order(plan) for row in table.program_rows(plan, p)]
+    return _csv(table, rows), _json(rows)
+
+
+def export(plan: Masterplan) -> dict[str, bytes]:
+    """Every open-data file by name: CSV and JSON per table, then datapackage.json."""
+    files: dict[str, bytes] = {}
+    resources = []
+    for table in TABLES:
+        csv_data, json_data = _table_files(table, plan)
+        schema = {"fields": [_schema_field(f) for f in table.fields]}
+        for fmt_, data, media in (
+            ("csv", csv_data, "text/csv"),
+            ("json", json_data, "application/json"),
+        ):
+            name = f"{table.name}.{fmt_}"
+            files[name] = data
+            resource: dict[str, Any] = {
+                "name": f"{table.name}-{fmt_}",
+                "path": name,
+                "title": table.title,
+                "format": fmt_,
+                "mediatype": media,
+                "encoding": "utf-8",
+                "bytes": len(data),
+                "hash": "sha256:" + hashlib.sha256(data).hexdigest(),
+                "schema": schema,
+            }
+            if fmt_ == "csv":
+                resource["dialect"] = {"delimiter": ",", "lineTerminator": "\r\n"}
+            resources.append(resource)
+    info = plan.info
+    package = {
+        "name": "masterplan-smart-city",
+        "title": f"Masterplan Smart City {info.region} {info.period.start}–{info.period.end}",
+        "description": (
+            "Program, anggaran indikatif, indikator dan OPD rencana induk Smart City; realisasi "
+            "indikator dan anggaran, hasil evaluasi nasional dan rekomendasinya. Keadaan dan "
+            f"capaian dihitung pada tanggal acuan {plan.as_of.isoformat()}."
+        ),
+        "licenses": [{"name": info.data_license, "path": _license_url(info.data_license)}],
+        "contributors": [
+            {"title": info.data_producer or info.region, "role": "author"},
+            {"title": info.data_custodian or info.data_producer or info.region, "role": "publisher"},
+        ],
+        "keywords": ["smart city", "masterplan", "rencana induk", "satu data indonesia"],
+        "resources": resources,
+    }
+    files["datapackage.json"] = _json(package)
+    return files
+
+
+def _schema_field(f: Field) -> dict[str, Any]:
+    out: dict[str, Any] = {"name": f.name, "type": f.type, "description": f.description}
+    if f.constraints:
+        out["constraints"] = f.constraints
+    if f.type == "boolean":
+        out |= {"trueValues": ["true"], "falseValues": ["false"]}
+    return out
+
+
+def _license_url(name: str) -> str:
+    known = {
+        "CC-BY-4.0": "https://creativecommons.org/licenses/by/4.0/",
+        "CC0-1.0": "https://creativecommons.org/publicdomain/zero/1.0/",
+        "ODC-By-1.0": "https://opendatacommons.org/licenses/by/1-0/",
+    }
+    return known.get(name, "")
+
+
+def write(files: dict[str, bytes], out: Path) -> None:
+    """Write the files into ``out`` (created if needed)."""
+    out.mkdir(parents=True, exist_ok=True)
+    for name, data in files.items():
+        (out / name).write_bytes(data)
