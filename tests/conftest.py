@@ -9,15 +9,23 @@ any test that opens a file of the live plan.
 from __future__ import annotations
 
 import atexit
+import logging
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
+import traceback
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# The suite runs on two workers of a shared two-core machine: a generated example's time
+# says nothing about the engine there (the engine's speed is measured by `masterplan bench`).
+settings.register_profile("suite", deadline=None)
+settings.load_profile("suite")
 
 # Tests never write to the user's cache (~/.cache/masterplan): one folder per session,
 # which the builds and commands they run inherit. Registered before the engine is
@@ -26,9 +34,9 @@ _CACHE = tempfile.mkdtemp(prefix="masterplan-test-cache-")
 os.environ["MASTERPLAN_CACHE"] = _CACHE
 atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)
 
-from masterplan.loader import load_plan  # noqa: E402  (after the cache is chosen)
+from masterplan.commands.synth import copy_site_files  # noqa: E402
 from masterplan.model import Masterplan  # noqa: E402
-from masterplan.synth import copy_site_files  # noqa: E402
+from masterplan.read.loader import load_plan  # noqa: E402  (after the cache is chosen)
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "plan"
@@ -94,12 +102,48 @@ def site_repo(plan_repo: Path) -> Path:
     return add_site_files(plan_repo)
 
 
-def build_site(repo: Path, *, strict: bool = True) -> subprocess.CompletedProcess[str]:
-    """Run a real `mkdocs build` of ``repo`` into ``repo/site``."""
-    # Not -q: it would also silence the warnings that --strict counts.
-    cmd = [sys.executable, "-m", "mkdocs", "build", "-f", str(repo / "mkdocs.yml")]
-    cmd += ["-d", str(repo / "site")] + (["--strict"] if strict else [])
-    return subprocess.run(cmd, capture_output=True, text=True, cwd=repo, check=False)
+@dataclass
+class Built:
+    """What `mkdocs build` would have ended with: its exit code and what it logged."""
+
+    returncode: int
+    stderr: str
+    stdout: str = ""
+
+
+def build_site(repo: Path, *, strict: bool = True) -> Built:
+    """A real `mkdocs build` of ``repo`` into ``repo/site``, in this process: what MkDocs'
+    command does (load the config, start the plugins, build), with its log captured as the
+    command prints it, and an unexpected exception as the traceback it would print. A new
+    Python process per build cost the suite two minutes."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, BuildError, ConfigurationError, PluginError
+
+    lines: list[str] = []
+    handler = logging.Handler(logging.INFO)
+    handler.emit = lambda record: lines.append(f"{record.levelname:<7} -  {record.getMessage()}")  # type: ignore[method-assign]
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(handler)
+    code = 0
+    try:
+        config = load_config(str(repo / "mkdocs.yml"), site_dir=str(repo / "site"), strict=strict)
+        config.plugins.on_startup(command="build", dirty=False)
+        try:
+            build(config)
+        finally:
+            config.plugins.on_shutdown()
+    except (Abort, BuildError, ConfigurationError, PluginError) as err:
+        lines.append(f"ERROR   -  {err}" if not isinstance(err, Abort) else str(err))
+        code = 1
+    except SystemExit as err:  # mkdocs-macros' on_error_fail, after logging the error
+        code = err.code if isinstance(err.code, int) else 1
+    except Exception:
+        lines.append(traceback.format_exc())
+        code = 1
+    finally:
+        logger.removeHandler(handler)
+    return Built(code, "\n".join(lines) + "\n")
 
 
 @pytest.fixture(scope="session")

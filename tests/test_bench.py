@@ -10,7 +10,8 @@ from conftest import ROOT
 
 def test_bench_reports_the_ratio_stages_rebuild_and_validation() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "masterplan.cli", "bench", "--programs", "12", "--opds", "5", "--repeat", "1"],
+        [sys.executable, "-m", "masterplan.commands.cli", "bench", "--programs", "12", "--opds", "5"]
+        + ["--repeat", "1"],
         cwd=ROOT,
         capture_output=True,
         text=True,

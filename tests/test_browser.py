@@ -27,7 +27,7 @@ import pytest
 
 from conftest import ROOT
 from masterplan.model import Masterplan
-from masterplan.render import page_url
+from masterplan.views import page_url
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 expect = playwright_api.expect

@@ -13,10 +13,11 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, SAMPLE, build_site
-from masterplan import exports, fmt
+from masterplan import fmt
+from masterplan.commands.synth import copy_site_files, write_plan
 from masterplan.model import Masterplan
-from masterplan.render import page_url
-from masterplan.synth import copy_site_files, write_plan
+from masterplan.outputs import exports
+from masterplan.views import page_url
 
 
 @pytest.fixture(scope="module")
@@ -260,9 +261,10 @@ def test_the_search_dialog_has_an_accessible_name(sample: tuple[Path, Masterplan
 
 
 def test_serve_rebuilds_on_changes_to_data_and_templates(site_repo: Path) -> None:
-    from masterplan.render import TEMPLATES
+    from masterplan.build.plugin import MasterplanPlugin
+    from masterplan.views import TEMPLATES
 
-    hooks = _edge_hooks("edge_hooks")
+    plugin = MasterplanPlugin()
 
     class Server:
         def __init__(self) -> None:
@@ -275,7 +277,7 @@ def test_serve_rebuilds_on_changes_to_data_and_templates(site_repo: Path) -> Non
         config_file_path = str(site_repo / "mkdocs.yml")
 
     server = Server()
-    assert hooks.on_serve(server, Config(), None) is server
+    assert plugin.on_serve(server, Config(), None) is server
     assert server.watched == [str(site_repo / "data"), str(TEMPLATES)]
 
 
@@ -372,59 +374,29 @@ def test_serve_rebuilds_an_edited_programme_and_every_page_that_shows_it(site_re
 
 
 def test_a_build_in_process_leaves_the_cycle_collector_as_it_found_it(site_repo: Path) -> None:
-    """A build defers Python's full collections until it ends (see macros/hooks.py); a
-    process that builds (tests, tools, `mkdocs serve`) must get its settings back, also
-    when the build fails."""
+    """A build puts off Python's full collections until it ends (see
+    masterplan.build.plugin); a process that builds (tests, tools, `mkdocs serve`) must get
+    them back, also when the build fails."""
     import gc
 
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, PluginError
 
-    before = gc.get_threshold()
+    from masterplan.build.plugin import FULL_COLLECTION_DEFERRED
+
     build(load_config(str(site_repo / "mkdocs.yml"), site_dir=str(site_repo / "site")))
     assert (site_repo / "site" / "index.html").is_file()
-    assert gc.get_threshold() == before
+    assert gc.get_threshold()[2] != FULL_COLLECTION_DEFERRED
 
     (site_repo / "data" / "plan.yml").write_text("info: [tidak, lengkap\n", encoding="utf-8")
     with pytest.raises((PluginError, Abort)):
         build(load_config(str(site_repo / "mkdocs.yml"), site_dir=str(site_repo / "site")))
-    assert gc.get_threshold() == before
-
-
-def test_serve_collects_the_garbage_of_a_build_after_it(site_repo: Path) -> None:
-    """`mkdocs serve` defers full collections during a build too, and runs one after it
-    in the background: the process lives on, and each rebuild leaves the previous plan
-    behind as garbage."""
-    import gc
-
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-
-    before = gc.get_threshold()
-    config = load_config(str(site_repo / "mkdocs.yml"), site_dir=str(site_repo / "site"))
-    config.plugins.on_startup(command="serve", dirty=True)
-    full = gc.get_stats()[2]["collections"]
-    build(config, dirty=True)
-    assert gc.get_threshold() == before
-    deadline = time.monotonic() + 60
-    while gc.get_stats()[2]["collections"] == full and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert gc.get_stats()[2]["collections"] > full
-
-
-def _edge_hooks(name: str):  # type: ignore[no-untyped-def]
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location(name, ROOT / "macros" / "hooks.py")
-    assert spec is not None and spec.loader is not None
-    hooks = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(hooks)
-    return hooks
+    assert gc.get_threshold()[2] != FULL_COLLECTION_DEFERRED
 
 
 def test_a_navigation_is_shared_only_by_pages_outside_it_in_one_folder() -> None:
-    hooks = _edge_hooks("edge_hooks_nav")
+    from masterplan.build.material_nav import shared_folder
 
     class Page:
         def __init__(self, url: str) -> None:
@@ -433,16 +405,16 @@ def test_a_navigation_is_shared_only_by_pages_outside_it_in_one_folder() -> None
     inside, outside, sibling = Page("anggaran/"), Page("program/living/a/"), Page("program/living/b/")
     targets = ["", "anggaran/", "program/", "program/living/"]
     in_nav = {id(inside)}
-    assert hooks._shared_folder(inside, in_nav, targets) is None  # its item is active
-    assert hooks._shared_folder(outside, in_nav, targets) == "/program/living/"
-    assert hooks._shared_folder(sibling, in_nav, targets) == "/program/living/"
+    assert shared_folder(inside, in_nav, targets) is None  # its item is active
+    assert shared_folder(outside, in_nav, targets) == "/program/living/"
+    assert shared_folder(sibling, in_nav, targets) == "/program/living/"
     # A link into the page's own folder is written "lampiran/" from it, "../a/lampiran/"
     # from its sibling: that page keeps its own rendering.
     into = [*targets, "program/living/a/lampiran/"]
-    assert hooks._shared_folder(outside, in_nav, into) is None
-    assert hooks._shared_folder(sibling, in_nav, into) == "/program/living/"
-    assert hooks._shared_folder(Page("program/living/a.html"), in_nav, targets) is None
-    assert hooks._shared_folder(None, in_nav, targets) is None  # the 404 page
+    assert shared_folder(outside, in_nav, into) is None
+    assert shared_folder(sibling, in_nav, into) == "/program/living/"
+    assert shared_folder(Page("program/living/a.html"), in_nav, targets) is None
+    assert shared_folder(None, in_nav, targets) is None  # the 404 page
 
 
 def test_pages_share_renderings_of_the_navigation_and_search_box_and_the_site_is_the_same(
@@ -458,13 +430,13 @@ def test_pages_share_renderings_of_the_navigation_and_search_box_and_the_site_is
 
     def built(name: str, *, shared: bool) -> tuple[dict[str, bytes], dict[str, str]]:
         config = load_config(str(site_repo / "mkdocs.yml"), site_dir=str(site_repo / name))
-        hooks = config.plugins["macros/hooks.py"]
-        if not shared:
-            monkeypatch.setattr(hooks, "_share_partials", lambda env, nav: None)
+        plugin = config.plugins["macros/hooks.py"].plugin
+        monkeypatch.setitem(plugin.config, "share_navigation", shared)
+        plugin.shared = {}
         build(config)
         site = site_repo / name
         files = {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
-        return files, hooks._serve.get("shared", {})
+        return files, plugin.shared
 
     shared, renderings = built("shared", shared=True)
     navigations = renderings["partials/nav.html"]

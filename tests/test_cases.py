@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 import yaml
 
+from masterplan.check.validate import check
 from masterplan.problems import CATALOGUE, COMMAND_ONLY
-from masterplan.validate import check
 
 CASES = sorted((Path(__file__).parent / "cases").glob("*.yml"))
 

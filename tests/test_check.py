@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from masterplan.cli import main
+from masterplan.commands.cli import main
 
 
 def _check(repo: Path, capsys: object) -> tuple[int, str]:

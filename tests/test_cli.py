@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from masterplan.cli import COMMANDS, build_parser, main
+from masterplan.commands.cli import COMMANDS, build_parser, main
 
 
 def run(*argv: str) -> tuple[int, str]:

@@ -28,17 +28,19 @@ import yaml
 from test_browser import browser, expect, serve_folder, watched_tab
 
 from conftest import FIXTURE, ROOT, add_site_files, loaded
-from masterplan import cms, layout, plandiff
+from masterplan.check.validate import check
+from masterplan.commands import plandiff
+from masterplan.commands.scaffold import NewProgram, new_program
 from masterplan.model import PREFIXES, Program
-from masterplan.scaffold import BODY, NewProgram, new_program
-from masterplan.schema import _hints, is_required, optional, schema_fields
+from masterplan.outputs import cms, layout
+from masterplan.outputs.layout import BODY
+from masterplan.read.schema import _hints, is_required, optional, schema_fields
 from masterplan.source import split_page
-from masterplan.validate import check
 
 __all__ = ["browser"]  # the fixture, shared with the other browser journeys
 
 NODE = shutil.which("node")
-LAYOUT_JS = ROOT / "scripts/masterplan/admin/layout.js"
+LAYOUT_JS = ROOT / "scripts/masterplan/outputs/admin/layout.js"
 
 
 # --- The config follows the model ---------------------------------------------------------

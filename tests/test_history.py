@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from masterplan.history import FieldChange, Revision, program_history, read_log
-from masterplan.provenance import last_changed
-from masterplan.site import Site
+from masterplan.build.site import Site
+from masterplan.read.history import FieldChange, Revision, program_history, read_log
+from masterplan.read.provenance import last_changed
 
 ECO = "docs/program/economy/promosi-umkm.md"
 LIV = "docs/program/living/alat-bantu.md"

@@ -18,10 +18,10 @@ from markupsafe import escape
 from test_cases import CASES, apply_case, tree_digest
 
 from conftest import build_site
-from masterplan.loader import load_plan
-from masterplan.render import Views
+from masterplan.check.validate import check
+from masterplan.read.loader import load_plan
 from masterplan.source import SourceError, parse_yaml, split_page
-from masterplan.validate import check
+from masterplan.views import Views
 
 #: Tags that load, embed or send something, or change where the page's links go (the
 #: theme's own inline SVG icons and its search form, without an action, are not).

@@ -10,7 +10,7 @@ import jsonschema
 import pytest
 
 from conftest import SAMPLE
-from masterplan.schemas import json_schemas
+from masterplan.outputs.schemas import json_schemas
 from masterplan.source import read_page, read_yaml
 
 SCHEMAS = {name: json.loads(text) for name, text in json_schemas().items()}

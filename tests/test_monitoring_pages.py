@@ -12,10 +12,11 @@ import jsonschema
 import pytest
 
 from conftest import build_site, loaded
-from masterplan import delivery, fmt
-from masterplan.render import Views, page_url
-from masterplan.schemas import json_schemas
+from masterplan import fmt
+from masterplan.figures import delivery
+from masterplan.outputs.schemas import json_schemas
 from masterplan.source import read_yaml
+from masterplan.views import Views, page_url
 from masterplan.views.achievement import capaian
 
 #: The order of the state columns: worst first, as delivery.STATES lists them.

@@ -11,8 +11,8 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from masterplan import book
-from masterplan.pdf_fetch import RefusedUrl, make_fetcher
+from masterplan.outputs import book
+from masterplan.outputs.pdf_fetch import RefusedUrl, make_fetcher
 
 SECRET = "mp-secret-4f1c9e"  # text of files the PDF must never hold
 

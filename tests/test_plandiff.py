@@ -11,8 +11,8 @@ from pathlib import Path
 import markdown
 import pytest
 
-from masterplan import plandiff
-from masterplan.cli import main
+from masterplan.commands import plandiff
+from masterplan.commands.cli import main
 
 SOC = """---
 id: SOC-02

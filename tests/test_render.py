@@ -13,10 +13,11 @@ import markdown
 import pytest
 
 from conftest import loaded
-from masterplan import delivery, fmt
-from masterplan.history import FieldChange, Revision
+from masterplan import fmt
+from masterplan.figures import delivery
 from masterplan.model import SpendingLine
-from masterplan.render import Views, md_text, page_url
+from masterplan.read.history import FieldChange, Revision
+from masterplan.views import Views, md_text, page_url
 
 
 def test_program_page_golden(plan_repo: Path, golden) -> None:  # type: ignore[no-untyped-def]

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_hostile import live_markup
 
-from masterplan.safehtml import ATTRIBUTE_VALUES, ATTRIBUTES, TAGS, convert, links, render, url_allowed
+from masterplan.html.safehtml import ATTRIBUTE_VALUES, ATTRIBUTES, TAGS, convert, links, render, url_allowed
 
 
 class Allowlist(HTMLParser):

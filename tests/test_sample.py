@@ -8,8 +8,8 @@ from __future__ import annotations
 import pytest
 
 from conftest import ROOT, SAMPLE
+from masterplan.check.validate import check
 from masterplan.model import Masterplan
-from masterplan.validate import check
 
 
 @pytest.fixture(scope="module")

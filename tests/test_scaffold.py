@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from masterplan.cli import main
-from masterplan.validate import check
+from masterplan.check.validate import check
+from masterplan.commands.cli import main
 
 
 def run(*argv: str) -> tuple[int, str]:

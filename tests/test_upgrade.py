@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from masterplan import upgrade
-from masterplan.cli import main
+from masterplan.commands import upgrade
+from masterplan.commands.cli import main
 
 RULE = 'RenameKey("0.2.0", "docs/program/*/*.md", "catatan_status", "status_note", "nama isian dibakukan")'
 MIGRATION = f"MIGRATIONS: list[RenameKey] = [\n    {RULE},\n]\n"
@@ -51,7 +51,7 @@ def repos(tmp_path: Path) -> tuple[Path, Path]:
     # v0.2.0: this engine, with a migration that renames a field.
     version.write_text(re.sub(r'"\d+\.\d+\.\d+"', '"0.2.0"', current), "utf-8")
     (up / "scripts/masterplan/lama.py").unlink()
-    migrations = up / "scripts/masterplan/migrations.py"
+    migrations = up / "scripts/masterplan/commands/migrations.py"
     text = migrations.read_text("utf-8")
     assert NO_MIGRATION in text
     migrations.write_text(text.replace(NO_MIGRATION, MIGRATION), "utf-8")

@@ -13,10 +13,11 @@ from typing import Any
 import jsonschema
 import pytest
 
-from masterplan import exports, fmt
+from masterplan import fmt
+from masterplan.check.validate import check
 from masterplan.model import NUMBER_LIMIT, BudgetLine
-from masterplan.schemas import json_schemas
-from masterplan.validate import check
+from masterplan.outputs import exports
+from masterplan.outputs.schemas import json_schemas
 
 PAGE = "docs/program/living/alat-bantu.md"
 

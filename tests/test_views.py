@@ -11,10 +11,10 @@ import pytest
 
 from conftest import ROOT, loaded
 from masterplan import fmt
-from masterplan.aggregate import Figures
-from masterplan.history import Revision
+from masterplan.figures.aggregate import Figures
 from masterplan.model import Masterplan
-from masterplan.render import Views
+from masterplan.read.history import Revision
+from masterplan.views import Views
 
 
 @pytest.fixture

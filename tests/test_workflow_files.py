@@ -12,12 +12,12 @@ from pathlib import Path
 import yaml
 
 from conftest import ROOT
-from masterplan import codeowners
-from masterplan.cli import main
-from masterplan.loader import load_plan
-from masterplan.provenance import last_changed
-from masterplan.render import Views
-from masterplan.site import Site
+from masterplan.build.site import Site
+from masterplan.commands.cli import main
+from masterplan.outputs import codeowners
+from masterplan.read.loader import load_plan
+from masterplan.read.provenance import last_changed
+from masterplan.views import Views
 
 
 def test_codeowners_check_tells_when_the_file_is_stale(plan_repo: Path) -> None:
