@@ -451,3 +451,20 @@ def test_pages_share_renderings_of_the_navigation_and_search_box_and_the_site_is
     assert len(sharing) > len(navigations), "some pages took a rendering made for another"
     page = shared["program/living/alat-bantu/index.html"].decode()
     assert 'class="md-nav md-nav--primary' in page and "../../../anggaran/" in page
+
+
+def test_the_build_log_escapes_contributor_text_as_validate_does(site_repo: Path) -> None:
+    """A dimension key in data/evaluations.yml is printed in the build's warnings: a
+    terminal escape or a GitHub Actions workflow command in it stays inert text."""
+    evaluations = site_repo / "data/evaluations.yml"
+    text = evaluations.read_text(encoding="utf-8")
+    hostile = '"::error file=README.md::palsu\\n::add-mask::rahasia": 2.0, "\\e[31mmerah": 1.0, '
+    evaluations.write_text(text.replace("dimensions: {", "dimensions: {" + hostile, 1), encoding="utf-8")
+    result = build_site(site_repo, strict=False)
+    log = result.stderr
+    assert "[unknown-dimension]" in log or "[bad-value]" in log or "evaluations.yml" in log, log
+    assert "\x1b" not in log, "a terminal escape reached the log"
+    lines = log.split("\n")
+    assert not [line for line in lines if line.lstrip().startswith(("::", "##["))]
+    assert "::error" not in log and "::add-mask::" not in log
+    assert ":\u200b:error" in log, "the key is shown, made inert"

@@ -62,7 +62,7 @@ def rows(folder: Path, name: str) -> list[dict[str, str]]:
 def test_every_file_validates_against_its_schema(package: Path) -> None:
     report = frictionless.validate(str(package / "datapackage.json"))
     assert report.valid, report.flatten(["rowNumber", "fieldName", "message"])
-    assert len(report.tasks) == 2 * len(TABLES)
+    assert len(report.tasks) == 3 * len(TABLES)
 
 
 def test_validation_would_catch_a_wrong_value(package: Path, tmp_path: Path) -> None:
@@ -77,7 +77,8 @@ def test_package_names_producer_licence_and_every_file(package: Path) -> None:
     meta = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
     assert meta["licenses"][0]["name"] == "CC-BY-4.0"
     assert {c["role"] for c in meta["contributors"]} == {"author", "publisher"}
-    assert {r["path"] for r in meta["resources"]} == {f"{t}.{f}" for t in TABLES for f in ("csv", "json")}
+    formats = ("csv", "json", "xlsx")
+    assert {r["path"] for r in meta["resources"]} == {f"{t}.{f}" for t in TABLES for f in formats}
 
 
 def test_totals_in_the_files_equal_the_totals_on_the_site(sample: Report, package: Path) -> None:
@@ -251,6 +252,12 @@ def test_text_that_a_spreadsheet_would_run_is_defused_in_the_csv(plan_repo: Path
             ("assessor: Tim Evaluasi Nasional", "assessor: '@SUM(A1)'"),
             ("text: Susun rencana", "text: +Susun rencana"),
         ],
+        # Read with `;` (Excel with Indonesian regional settings), the text after each `;`
+        # is a cell of its own; a line break starts a row; blanks before `=` do not help.
+        "docs/program/living/alat-bantu.md": [
+            ("title: Alat Bantu Disabilitas di Angkutan Umum", "title: \"Layanan;=cmd|' /C calc'!A0;x\""),
+            ("name: Armada dengan alat bantu", 'name: "\\u00a0 =1+1 armada,\\n-2 unit"'),
+        ],
     }
     for rel, edits in formulas.items():
         path = plan_repo / rel
@@ -272,8 +279,35 @@ def test_text_that_a_spreadsheet_would_run_is_defused_in_the_csv(plan_repo: Path
     for table, column, value in cells:
         assert "'" + value in [r[column] for r in rows(folder, f"{table}.csv")], (table, column)
         assert value in [r[column] for r in json_rows(folder, f"{table}.json")], (table, column)
-    # Numbers are not text: a negative baseline stays a number.
-    assert exports.csv_text("-5") == "'-5" and exports.csv_text("Rp5") == "Rp5"
+    titles = [r["judul"] for r in json_rows(folder, "programs.json")]
+    assert "Layanan;=cmd|' /C calc'!A0;x" in titles, "the JSON keeps the text as written"
+    assert_no_formula_cell(folder)
+    assert exports.csv_text("Rp5;-") == "Rp5;'-" and exports.csv_text("\nx") == "'\nx"
+
+
+def assert_no_formula_cell(folder: Path) -> None:
+    """Every CSV, read with `,` and with `;` as a spreadsheet does (quotes honoured only at
+    the start of a cell, rows split at line breaks when a quote is not): no cell starts,
+    after blanks and no-break spaces, with what starts a formula. A number is a number."""
+    for path in folder.glob("*.csv"):
+        text = path.read_text(encoding="utf-8")
+        for separator in (",", ";"):
+            readings = [list(csv.reader(io.StringIO(text), delimiter=separator))]
+            readings.append([line.split(separator) for line in re.split(r"\r\n|\r|\n", text)])
+            for table in readings:
+                for row in table:
+                    for cell in row:
+                        shown = cell.strip(' \u00a0"')
+                        if shown.startswith(exports.FORMULA_START) and not _is_number(shown):
+                            raise AssertionError(f"{path.name} read with {separator!r}: {cell!r}")
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def cells(html: str, table_id: str) -> list[list[str]]:
@@ -404,3 +438,27 @@ def test_pdf_holds_every_programme_with_version_on_every_page(plan_repo: Path, t
         assert f"Halaman {number} dari {pages}" in footer
     assert "Daftar isi" in text and "Ringkasan anggaran" in text
     assert "9. Pemantauan dan evaluasi" in text and "Rekomendasi evaluasi" in text
+
+
+def test_every_table_is_also_a_workbook_with_typed_cells(fixture_plan: Masterplan, tmp_path: Path) -> None:
+    """Bappeda opens XLSX: each table's workbook holds the JSON's rows, numbers as numbers
+    and text as text (never a formula), and the same plan gives the same bytes."""
+    import openpyxl
+
+    folder = written(fixture_plan, tmp_path / "a")
+    for table in exports.TABLES:
+        book = openpyxl.load_workbook(folder / f"{table.name}.xlsx")
+        sheet = book.active
+        assert sheet is not None
+        values = [list(row) for row in sheet.iter_rows(values_only=True)]
+        assert values[0] == [f.name for f in table.fields], table.name
+        records = json_rows(folder, f"{table.name}.json")
+        assert len(values) - 1 == len(records), table.name
+        for shown, record in zip(values[1:], records, strict=True):
+            expected = [None if record[f.name] in ("", None) else record[f.name] for f in table.fields]
+            assert shown == expected, table.name
+        for row in sheet.iter_rows(min_row=2):
+            for cell in row:
+                assert cell.data_type != "f", f"{table.name}: a formula cell"
+    again = written(fixture_plan, tmp_path / "b")
+    assert (folder / "programs.xlsx").read_bytes() == (again / "programs.xlsx").read_bytes()

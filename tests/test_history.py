@@ -51,7 +51,7 @@ def test_history_lists_each_commit_with_the_tracked_fields_it_changed(plan_repo:
     edit(plan_repo, ECO, "UMKM belum terpromosikan.", "UMKM belum terpromosikan secara daring.")
     narrative = commit(plan_repo, "narasi", "2025-07-01T09:00:00+07:00")
     edit(plan_repo, ECO, "status: ongoing", "status: [ongoing")
-    commit(plan_repo, "rusak", "2025-08-01T09:00:00+07:00")
+    broken = commit(plan_repo, "rusak", "2025-08-01T09:00:00+07:00")
     edit(plan_repo, ECO, "status: [ongoing", "status: ongoing")
     edit(plan_repo, ECO, "amount: 75000000", "amount: 125000000")
     budgeted = commit(plan_repo, "anggaran", "2025-09-15T09:00:00+07:00")
@@ -59,8 +59,9 @@ def test_history_lists_each_commit_with_the_tracked_fields_it_changed(plan_repo:
     history = program_history(plan_repo)
 
     assert history[ECO] == [
-        # Compared with the last version that read (the broken one is skipped).
+        # Compared with the last version that read (the broken one is marked, not read).
         Revision(budgeted, datetime.date(2025, 9, 15), [FieldChange("budget", 1_325_000_000, 1_375_000_000)]),
+        Revision(broken, datetime.date(2025, 8, 1), [], readable=False),
         Revision(narrative, datetime.date(2025, 7, 1), []),
         Revision(
             started,
@@ -158,3 +159,23 @@ def test_git_runs_twice_whatever_the_number_of_pages(
     assert all(history[p][0].changes == [FieldChange("progress", 40, 50)] for p in pages)
     # One git log (dates and history) and one cat-file (every version), however many pages.
     assert [c[c.index("-c") + 2] for c in calls] == ["log", "cat-file"]
+
+
+def test_a_bad_old_commit_never_breaks_a_later_build(site_repo: Path) -> None:
+    """A page committed with a 400-digit progress, then with a YAML tag, then fixed: every
+    later build works, and the programme's history says the bad versions were left out."""
+    from conftest import build_site
+
+    git(site_repo, "init", "-q", "-b", "main")
+    commit(site_repo, "awal", "2025-01-10T09:00:00+07:00")
+    edit(site_repo, ECO, "progress: 0", "progress: " + "9" * 400)
+    commit(site_repo, "progres raksasa", "2025-02-01T09:00:00+07:00")
+    edit(site_repo, ECO, "progress: " + "9" * 400, "progress: !!int +")
+    commit(site_repo, "tag", "2025-03-01T09:00:00+07:00")
+    edit(site_repo, ECO, "progress: !!int +", "progress: 0")
+    commit(site_repo, "diperbaiki", "2025-04-01T09:00:00+07:00")
+
+    result = build_site(site_repo)
+    assert result.returncode == 0, result.stderr
+    page = (site_repo / "site/program/economy/promosi-umkm/index.html").read_text(encoding="utf-8")
+    assert "2 versi lama halaman ini tidak dapat dibaca" in page

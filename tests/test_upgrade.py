@@ -107,3 +107,34 @@ def test_version_is_declared_once_and_described_in_the_changelog() -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]
     assert project["version"] == shown
     assert f"\n## {shown} — " in (ROOT / "CHANGELOG.md").read_text("utf-8")
+
+
+def test_a_migration_that_cannot_run_everywhere_changes_nothing(
+    repos: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Migrations touch only regular files inside the repository, check every file before
+    changing any, and a refusal leaves the whole tree as it was (engine included)."""
+    up, fork = repos
+    outside = tmp_path / "di-luar.md"
+    outside.write_text("---\ncatatan_status: milik orang lain\n---\n", "utf-8")
+    (fork / "docs/program/living/tautan.md").symlink_to(outside)
+    latin1 = "---\ncatatan_status: caf\xe9\n---\n".encode("latin-1")
+    (fork / "docs/program/living/latin1.md").write_bytes(latin1)
+    (fork / "docs/program/living/folder.md").mkdir()
+    (fork / "docs/program/living/folder.md/isi.txt").write_text("x", "utf-8")
+    _commit(fork, "Berkas aneh")
+    head = _git(fork, "rev-parse", "HEAD")
+    before = _files(fork, (".",))
+
+    code = main(["upgrade", "--root", str(fork), "--from", str(up)], out=io.StringIO())
+
+    assert code != 0
+    report = capsys.readouterr().err
+    refused = (("tautan.md", "[symlink]"), ("latin1.md", "[encoding]"), ("folder.md", "[not-a-file]"))
+    for name, reason in refused:
+        assert name in report and reason in report, report
+    assert "Traceback" not in report
+    assert outside.read_text("utf-8") == "---\ncatatan_status: milik orang lain\n---\n"
+    assert _git(fork, "rev-parse", "HEAD") == head
+    assert _git(fork, "status", "--porcelain", "--ignored=no") == ""
+    assert _files(fork, (".",)) == before

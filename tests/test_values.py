@@ -177,3 +177,25 @@ def test_json_schema_carries_the_same_bounds(plan_repo: Path) -> None:
     target = {"name": "x", "unit": "x", "baseline": 0, "targets": {"2025": 1e16}}
     for bad in ({"budget": [too_much]}, {"indicators": [target]}, {"start_year": 1999}):
         assert list(validator.iter_errors({**base, **bad})), bad
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "meant"),
+    [
+        ("status: ongoing", "status: tertunda", '"delayed" (tertunda)'),
+        ("status: ongoing", "status: Dibatalkan", '"cancelled" (dibatalkan)'),
+        ("horizon: quick-win", "horizon: jangka pendek", '"short" (jangka pendek)'),
+    ],
+)
+def test_an_indonesian_value_is_answered_with_the_value_it_means(
+    plan_repo: Path, old: str, new: str, meant: str
+) -> None:
+    edit(plan_repo, PAGE, old, new)
+    (problem,) = [p for p in check(plan_repo).problems if p.code == "bad-value"]
+    assert problem.hint.startswith(f"Maksud Anda {meant}?"), problem.hint
+
+
+def test_a_hint_that_lists_values_gives_their_indonesian_labels(plan_repo: Path) -> None:
+    edit(plan_repo, PAGE, "status: ongoing", "status: lanjut")
+    (problem,) = [p for p in check(plan_repo).problems if p.code == "bad-value"]
+    assert '"ongoing" (berjalan)' in problem.hint and '"delayed" (tertunda)' in problem.hint, problem.hint

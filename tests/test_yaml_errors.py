@@ -23,7 +23,6 @@ CASES = [
     ("id: ECO-01\njust text\nlead: x\n", 2, "bukan pasangan `kunci: nilai`"),
     ("a: *x\n", 1, "diawali `*`"),
     ("title: @abc\n", 1, "tidak boleh mengawali teks YAML"),
-    ("a: !!python/name:os.system x\n", 1, "diawali `!`"),
     ("a: 1\n---\nb: 2\n", 2, "baris `---` kedua"),
 ]
 
@@ -45,3 +44,14 @@ def test_an_error_the_table_does_not_know_still_has_a_line_and_a_hint() -> None:
     with pytest.raises(SourceError) as caught:
         parse_yaml("a: [1, 2]]\n")
     assert caught.value.line == 1 and caught.value.hint
+
+
+def test_a_yaml_tag_is_a_coded_problem_on_its_line_never_a_crash() -> None:
+    """Tags reach constructors that crash on odd input (`!!bool maybe`: KeyError,
+    `!!int ''`: IndexError) or would run code (`!!python/...`): every one is refused."""
+    for text in ("a: !!python/name:os.system x\n", "a: 1\nb: !!bool maybe\n", "a: 1\nb: !!int ''\n"):
+        with pytest.raises(SourceError) as caught:
+            parse_yaml(text)
+        assert caught.value.code == "yaml-tag", text
+        assert caught.value.line == text.count("\n"), text
+        assert "tag YAML `!!" in caught.value.message

@@ -25,6 +25,7 @@ PARTNER_KIND = {
     "pemerintah": "Pemerintah",
 }
 RATING = {"baik": "Baik", "sedang": "Sedang", "kurang": "Kurang"}
+DIRECTION = {"up": "Naik (makin tinggi makin baik)", "down": "Turun (makin rendah makin baik)"}
 READINESS = {
     "struktur": "Struktur",
     "infrastruktur": "Infrastruktur",
@@ -36,6 +37,10 @@ SWOT = {
     "opportunities": "Peluang (Opportunities)",
     "threats": "Ancaman (Threats)",
 }
+#: The Indonesian label of every coded value that is written in English (``delayed``):
+#: hints name both, and an Indonesian word staff type (``tertunda``) finds its value.
+LABELS = {**STATUS, **HORIZON, **DIRECTION}
+
 MONTHS = [
     "Januari",
     "Februari",

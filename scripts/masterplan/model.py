@@ -48,6 +48,9 @@ SCORE_MAX = 4
 #: bigger value is a typo (or an attack), and would overflow charts and number formats;
 #: a number field that declares no bounds of its own is held to this one.
 NUMBER_LIMIT = 10**15
+#: The smallest size a number other than zero may have: no plan measures in millionths,
+#: and a ratio to a tinier target (capaian) would overflow to infinity.
+NUMBER_SMALLEST = 1e-6
 
 
 def spec(
@@ -291,8 +294,8 @@ class Indicator:
         maximum=NUMBER_LIMIT,
     )
     direction: Direction = spec(
-        "Arah yang lebih baik: `up` bila makin tinggi makin baik, `down` bila makin rendah makin "
-        "baik (mis. angka stunting).",
+        "Arah yang lebih baik: `up` (naik) bila makin tinggi makin baik, `down` (turun) bila "
+        "makin rendah makin baik (mis. angka stunting).",
         default="up",
     )
 
@@ -331,7 +334,8 @@ class Program:
     rpjmd: list[str] = spec("Kunci misi atau tujuan RPJMD yang didukung.", default=[])
     progress: int = spec("Progres dalam persen, 0 sampai 100.", default=0, minimum=0, maximum=100)
     status_note: str = spec(
-        "Keterangan singkat status; wajib bila status `delayed` atau `cancelled`.",
+        "Keterangan singkat status; wajib bila status `delayed` (tertunda) atau `cancelled` "
+        "(dibatalkan).",
         default="",
         example="Lelang ulang karena penyedia mundur.",
     )

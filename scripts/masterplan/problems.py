@@ -7,12 +7,14 @@ them, so a code is never renamed. Messages are Indonesian because OPD staff read
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 #: code -> what it means, in Indonesian; shown in the contributor guide.
 CATALOGUE: dict[str, str] = {
     "yaml-syntax": "YAML tidak dapat dibaca (indentasi, titik dua, tanda kutip).",
+    "yaml-tag": "Nilai diberi tag YAML (`!!bool`, `!!int`...), yang tidak dipakai rencana ini.",
     "frontmatter-missing": "Halaman tidak diawali front matter `---`.",
     "frontmatter-unclosed": "Front matter dibuka dengan `---` tetapi tidak ditutup.",
     "empty-file": "Berkas kosong.",
@@ -78,13 +80,53 @@ class Problem:
         return f"{self.file}:{self.line}" if self.line else self.file
 
 
-def choice_hint(value: object, choices: Iterable[str], *, source: str = "") -> str:
-    """A fix hint naming the nearest valid values, e.g. ``gunakan "dishub"``."""
+def choice_hint(
+    value: object, choices: Iterable[str], *, source: str = "", labels: Mapping[str, str] | None = None
+) -> str:
+    """A fix hint naming the nearest valid values, e.g. ``gunakan "dishub"``; with
+    ``labels``, each value with its Indonesian label, and a value typed as its label
+    (``tertunda``) answered with the value it means (``delayed``)."""
     options = list(choices)
+    labels = labels or {}
+
+    def named(choice: str) -> str:
+        label = labels.get(choice)
+        return f'"{choice}" ({label.lower()})' if label else f'"{choice}"'
+
+    typed = str(value).strip().casefold()
+    meant = [c for c in options if c in labels and labels[c].casefold().split(" (")[0] == typed]
+    if meant:
+        return f"Maksud Anda {named(meant[0])}? Nilainya ditulis dengan kata kunci bahasa Inggris itu."
     close = difflib.get_close_matches(str(value), options, n=3, cutoff=0.5)
     where = f" (dari {source})" if source else ""
     if close:
-        return "Mungkin maksud Anda: " + ", ".join(f'"{c}"' for c in close) + where + "."
-    shown = ", ".join(f'"{c}"' for c in options[:8])
+        return "Mungkin maksud Anda: " + ", ".join(named(c) for c in close) + where + "."
+    shown = ", ".join(named(c) for c in options[:8])
     more = f", … ({len(options)} pilihan)" if len(options) > 8 else ""
     return f"Pilihan yang sah{where}: {shown}{more}."
+
+
+#: Characters that end a line in a terminal, a log or the Actions runner (which also
+#: reads a lone carriage return as a line break).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
+#: What the Actions runner reads as a workflow command: `::name::` at the start of a
+#: line, and the older `##[name]` anywhere in it.
+_RUNNER_COMMAND = re.compile(r":(?=:)|#(?=#\[)")
+
+
+def plain(text: str) -> str:
+    """Text for one line of plain output, whoever wrote it.
+
+    A contributor's value can hold a line break followed by ``::add-mask::`` or
+    ``::error::``. Control characters become visible escapes (``\\n``), so the value
+    stays on its problem's line, and ``::`` and ``##[`` get a zero-width space, so no
+    output can be read as a GitHub Actions workflow command.
+    """
+    text = _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
+    return _RUNNER_COMMAND.sub(lambda m: m.group() + "\u200b", text)
+
+
+def plain_lines(text: str) -> str:
+    """:func:`plain` for each line of a message that is meant to span lines (the build's
+    log): each stays a line of its own, and none can be read as a workflow command."""
+    return "\n".join(plain(line) for line in text.split("\n"))

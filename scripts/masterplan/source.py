@@ -70,7 +70,9 @@ class Yaml:
 
     data: Any
     lines: dict[KeyPath, int] = field(default_factory=dict)
-    duplicates: list[tuple[KeyPath, int]] = field(default_factory=list)
+    duplicates: list[tuple[KeyPath, int, int]] = field(default_factory=list)
+    """Keys written twice in one mapping, at any depth: the path, the line of the later
+    (whose value YAML keeps) and of the first."""
     digest: bytes = field(default=b"", compare=False, repr=False)
     """For a page's front matter, a digest of the page's path, whole text and how it was
     read: what is worked out from the page alone is kept under it (see :mod:`masterplan.memo`)."""
@@ -173,6 +175,14 @@ class _Tree:
         self.seen.add(id(node))
         if path not in self.lines:
             self.lines[path] = self.line_of(node)
+        if node.tag != _STR and node.tag != _implicit_tag(self.loader, node):
+            raise SourceError(
+                "yaml-tag",
+                f"Nilai ini diberi tag YAML `{_shown_tag(node.tag)}`, yang tidak dipakai rencana ini.",
+                line=self.line_of(node),
+                hint="Hapus tagnya (kata yang diawali `!`) dan tulis nilainya apa adanya; beri tanda "
+                "kutip bila nilainya memang teks.",
+            )
         if isinstance(node, MappingNode):
             out: dict[Any, Any] = {}
             for key_node, value_node in node.value:
@@ -188,7 +198,7 @@ class _Tree:
                 )
                 at, line = path + (key,), self.line_of(key_node)
                 if key in out:
-                    self.result.duplicates.append((at, line))
+                    self.result.duplicates.append((at, line, self.lines.get(at, line)))
                 self.lines[at] = line
                 out[key] = self.build(value_node, at)
                 # The value may start on a later line; a problem about the key points at the key.
@@ -219,6 +229,23 @@ class _Tree:
                 hint="Periksa tanggal (TTTT-BB-HH yang benar-benar ada) dan angka; beri tanda "
                 "kutip bila nilainya memang teks.",
             ) from None
+
+
+_DEFAULT_TAGS: dict[type, str] = {MappingNode: "tag:yaml.org,2002:map", SequenceNode: "tag:yaml.org,2002:seq"}
+
+
+def _implicit_tag(loader: Any, node: Node) -> str:
+    """The tag YAML gives ``node`` when none is written (``2025``: int, ``"2025"``: text):
+    any other tag was written explicitly (``!!bool maybe``). Tagged values reach
+    constructors that crash on odd input, and staff never need them."""
+    if isinstance(node, ScalarNode):
+        plain = not node.style  # libyaml marks a plain scalar "", PyYAML None
+        return str(loader.resolve(ScalarNode, node.value, (plain, not plain)))
+    return _DEFAULT_TAGS[type(node)]
+
+
+def _shown_tag(tag: str) -> str:
+    return "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org,2002:") else tag
 
 
 _CLOSE_QUOTE = "Tutup teks dengan tanda kutip yang sama (`\"` atau `'`) di akhir nilainya."

@@ -35,12 +35,31 @@ from mkdocs.structure.files import File
 from mkdocs.structure.toc import get_toc
 
 from ..outputs import cms
+from ..problems import plain_lines
 from ..read.files import publishable
 from ..views import TEMPLATES
 from .material_nav import share_partials
 from .site import SITE_KEY, Site, is_contributor_page
 
 log = logging.getLogger("mkdocs.plugins.masterplan")
+
+
+class _PlainLines(logging.Filter):
+    """Every line the build logs is escaped as `masterplan validate` escapes its output
+    (:func:`~masterplan.problems.plain`): contributor text in a message (a dimension key,
+    a file name, a title) cannot colour the terminal, break a line or issue a GitHub
+    Actions workflow command (``::error``, ``::add-mask::``), whoever logs it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg, record.args = plain_lines(record.getMessage()), None
+        return True
+
+
+def _escape_the_log() -> None:
+    """Put :class:`_PlainLines` on the handlers that print MkDocs' log (its command's)."""
+    for handler in logging.getLogger("mkdocs").handlers:
+        if not any(isinstance(f, _PlainLines) for f in handler.filters):
+            handler.addFilter(_PlainLines())
 
 #: Material's search dialog has no accessible name (axe `aria-dialog-name`, Lighthouse).
 #: Its markup is the theme's, so the edge names it in each finished page.
@@ -77,12 +96,14 @@ class MasterplanPlugin(BasePlugin[MasterplanConfig]):  # type: ignore[no-untyped
         self.shared: dict[str, dict[str, str]] = {}
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
+        _escape_the_log()
         self.command, self.dirty = command, dirty
         if self.config.cache:
             self.cache = Site.open_cache()  # once per process: `mkdocs serve` rebuilds share it
 
     def on_config(self, config: Any) -> Any:
         """Load the plan once per build and report its problems (``--strict`` fails on them)."""
+        _escape_the_log()
         self.built = set()
         repository = config.extra.get("repository", "")
         site = self.site = Site(_root(config), repository=repository, cache=self.cache)

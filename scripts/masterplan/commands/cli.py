@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import subprocess
 import sys
 import tempfile
@@ -17,7 +16,7 @@ import yaml
 from ..build.site import check_kept
 from ..check.validate import Report
 from ..outputs import book, codeowners, exports
-from ..problems import Problem
+from ..problems import Problem, plain
 from ..views import Views
 from . import adopt, bench, plandiff, scaffold, sitecheck, upgrade
 
@@ -42,26 +41,6 @@ class _Parser(argparse.ArgumentParser):
 def _usage_error(command: str, message: str) -> int:
     sys.stderr.write(f"masterplan {command}: {plain(message)}\n")
     return EXIT_USAGE
-
-
-#: Characters that end a line in a terminal, a log or the Actions runner (which also
-#: reads a lone carriage return as a line break).
-_CONTROL = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
-#: What the Actions runner reads as a workflow command: `::name::` at the start of a
-#: line, and the older `##[name]` anywhere in it.
-_RUNNER_COMMAND = re.compile(r":(?=:)|#(?=#\[)")
-
-
-def plain(text: str) -> str:
-    """Text for one line of plain output, whoever wrote it.
-
-    A contributor's value can hold a line break followed by ``::add-mask::`` or
-    ``::error::``. Control characters become visible escapes (``\\n``), so the value
-    stays on its problem's line, and ``::`` and ``##[`` get a zero-width space, so no
-    output can be read as a GitHub Actions workflow command.
-    """
-    text = _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
-    return _RUNNER_COMMAND.sub(lambda m: m.group() + "\u200b", text)
 
 
 def find_root(start: Path) -> Path | None:

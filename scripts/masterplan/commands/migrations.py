@@ -54,47 +54,105 @@ def _data(text: str, is_page: bool) -> object:
     return split_page(text).meta.data if is_page else parse_yaml(text).data
 
 
-def rename(path: Path, m: RenameKey) -> str | None:
-    """Apply one rename to one file; the report line, or None when the key is not there."""
-    text = path.read_text(encoding="utf-8")
+class Refused(Exception):
+    """A file a migration must change but cannot read or change safely: a problem code and
+    its Indonesian message."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code, self.message = code, message
+
+
+def rename(path: Path, m: RenameKey, *, write: bool = True) -> str | None:
+    """Apply one rename to one file; the report line, or None when the key is not there.
+    :class:`Refused` when the file cannot be read or changed safely. Without ``write``,
+    only checks."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise Refused("encoding", "bukan teks UTF-8; simpan ulang sebagai UTF-8") from None
+    except OSError as err:
+        raise Refused("unreadable", f"tidak dapat dibaca ({err.strerror})") from None
     is_page = path.suffix == ".md"
     try:
         start, end = _front(text, is_page)
         before = _data(text, is_page)
     except SourceError as err:
-        return f"{path.name}: dilewati, tidak terbaca ({err.message})"
+        raise Refused(err.code, f"tidak terbaca ({err.message})") from None
     if not isinstance(before, dict) or m.old not in before:
         return None
     if m.new in before:
-        return f"{path.name}: dilewati, `{m.old}` dan `{m.new}` sama-sama ada; gabungkan secara manual"
+        raise Refused("duplicate-key", f"`{m.old}` dan `{m.new}` sama-sama ada; gabungkan secara manual")
     head = re.compile(rf"^{re.escape(m.old)}(?=\s*:)", re.MULTILINE)
     updated = text[:start] + head.sub(m.new, text[start:end], count=1) + text[end:]
     after = _data(updated, is_page)
     if not isinstance(after, dict) or m.new not in after or m.old in after or after[m.new] != before[m.old]:
-        return f"{path.name}: dilewati, `{m.old}` tidak dapat diganti dengan aman; ubah secara manual"
-    path.write_text(updated, encoding="utf-8")
+        raise Refused("unsafe-edit", f"`{m.old}` tidak dapat diganti dengan aman; ubah secara manual")
+    if write:
+        path.write_text(updated, encoding="utf-8")
     return f"{m.old} → {m.new} ({m.note})"
 
 
-def apply(root: Path, since: str) -> list[str]:
-    lines = []
-    for m in MIGRATIONS:
-        if _version(m.version) <= _version(since):
-            continue
-        for path in sorted(root.glob(m.files)):
-            line = rename(path, m)
+def _files(root: Path, pattern: str) -> tuple[list[Path], list[str]]:
+    """The regular files inside ``root`` that ``pattern`` names, and a refusal for each other
+    match: a symbolic link (it could point anywhere) or a folder named like a file."""
+    files, refused = [], []
+    for path in sorted(root.glob(pattern)):
+        rel = path.relative_to(root)
+        linked = any((root / Path(*rel.parts[: i + 1])).is_symlink() for i in range(len(rel.parts)))
+        if linked:
+            refused.append(f"{rel.as_posix()}: [symlink] tautan simbolik tidak pernah diubah migrasi")
+        elif not path.is_file():
+            refused.append(f"{rel.as_posix()}: [not-a-file] bukan berkas biasa (mis. folder bernama .md)")
+        else:
+            files.append(path)
+    return files, refused
+
+
+def apply(root: Path, since: str, *, write: bool = True) -> tuple[list[str], list[str]]:
+    """What the migrations newer than ``since`` change, and what they refuse. Every file is
+    checked first; nothing is written when anything is refused (or without ``write``)."""
+    pending = [m for m in MIGRATIONS if _version(m.version) > _version(since)]
+    lines: list[str] = []
+    refused: list[str] = []
+    for m in pending:
+        files, bad = _files(root, m.files)
+        refused += bad
+        for path in files:
+            try:
+                line = rename(path, m, write=False)
+            except Refused as err:
+                refused.append(f"{path.relative_to(root).as_posix()}: [{err.code}] {err.message}")
+                continue
             if line is not None:
                 lines.append(f"{path.relative_to(root).as_posix()}: {line}")
-    return lines
+    if write and not refused:
+        # In order, each reading what the one before wrote. A refusal here (one migration
+        # undoing what the check of another expected) stops the upgrade, which puts the
+        # tree back as it was.
+        for m in pending:
+            for path in _files(root, m.files)[0]:
+                try:
+                    rename(path, m)
+                except Refused as err:
+                    refused.append(f"{path.relative_to(root).as_posix()}: [{err.code}] {err.message}")
+    return lines, refused
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="masterplan.commands.migrations")
     parser.add_argument("--root", type=Path, required=True)
     parser.add_argument("--since", required=True, help="versi mesin sebelum pembaruan, mis. 0.1.0")
+    parser.add_argument("--check", action="store_true", help="hanya periksa, tidak mengubah berkas")
     args = parser.parse_args(argv)
-    for line in apply(args.root, args.since):
+    lines, refused = apply(args.root, args.since, write=not args.check)
+    for line in lines:
         sys.stdout.write(line + "\n")
+    if refused:
+        sys.stderr.write("Migrasi isi tidak dijalankan; tidak ada berkas yang diubah:\n")
+        for line in refused:
+            sys.stderr.write(f"  {line}\n")
+        return 1
     return 0
 
 

@@ -126,21 +126,30 @@ def upgrade(root: Path, source: str, ref: str | None = None) -> Result:
     result.removed = sorted(set(before) - set(after))
     # Upstream's engine files as they are, then the ones it no longer has removed.
     present = [p for p in ENGINE_PATHS if any(f == p or f.startswith(p) for f in after)]
-    if present:
-        _git(root, "checkout", upstream, "--", *present)
-    if result.removed:
-        _git(root, "rm", "-q", "--", *result.removed)
-    # The new engine migrates the region's content, in its own process.
-    migrated = subprocess.run(
-        [sys.executable, "-m", "masterplan.commands.migrations", "--root", str(root), "--since", result.old],
-        capture_output=True,
-        text=True,
-        check=False,
-        env=_env(root),
-    )
-    result.migrations = migrated.stdout
-    if migrated.returncode != 0:
-        raise UpgradeError(f"migrasi isi gagal: {migrated.stderr.strip() or migrated.stdout.strip()}")
+    try:
+        if present:
+            _git(root, "checkout", upstream, "--", *present)
+        if result.removed:
+            _git(root, "rm", "-q", "--", *result.removed)
+        # The new engine migrates the region's content, in its own process: it checks every
+        # file first and changes none when one is refused.
+        migrated = subprocess.run(
+            [sys.executable, "-m", "masterplan.commands.migrations"]
+            + ["--root", str(root), "--since", result.old],
+            capture_output=True,
+            text=True,
+            check=False,
+            env=_env(root),
+        )
+        result.migrations = migrated.stdout
+        if migrated.returncode != 0:
+            raise UpgradeError(f"migrasi isi gagal: {migrated.stderr.strip() or migrated.stdout.strip()}")
+    except BaseException:
+        # The tree was clean when the upgrade began: put every file back as it was.
+        _git(root, "reset", "-q", "--hard", "HEAD", check=False)
+        if result.added:
+            _git(root, "clean", "-q", "-f", "--", *result.added, check=False)
+        raise
     return result
 
 

@@ -14,6 +14,7 @@ A target of 0 is met (100) when the actual is on the right side of it, else miss
 from __future__ import annotations
 
 import datetime
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
@@ -43,7 +44,10 @@ def achievement(indicator: Indicator, year: int) -> float | None:
     if target == 0:
         return 100.0 if (actual <= 0 if down else actual >= 0) else 0.0
     ratio = actual / target
-    return (2 - ratio) * 100 if down else ratio * 100
+    value = (2 - ratio) * 100 if down else ratio * 100
+    # The validator keeps targets and actuals within bounds that keep this finite; a
+    # plan built in code is held to the same promise: never inf% on a page.
+    return value if math.isfinite(value) else None
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ import csv
 import hashlib
 import io
 import json
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -23,6 +24,7 @@ from ..figures.aggregate import Figures
 from ..html.urls import page_url
 from ..model import SCORE_MAX, Direction, EvaluationParts, Horizon, Masterplan, Program, Source, Status
 from ..views.program import budget_rows
+from . import xlsx
 
 Row = dict[str, Any]
 ProgrammeRows = Callable[[Masterplan, Program], Iterator[Row]]
@@ -40,10 +42,16 @@ REQUIRED: dict[str, Any] = {"required": True}
 MONEY: dict[str, Any] = {"required": True, "minimum": 0}
 SCORE: dict[str, Any] = {"required": True, "minimum": 0, "maximum": SCORE_MAX}
 
-#: What a spreadsheet reads as the start of a formula (CSV injection, OWASP): a text
-#: cell starting with one of these gets a leading apostrophe in the CSV, so that opening
-#: the file never runs it. The JSON keeps the text as written.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: What a spreadsheet reads as the start of a formula (CSV injection, OWASP). Excel with
+#: Indonesian regional settings splits lines at ``;``, not ``,``, and a ``;`` inside a
+#: quoted cell then starts a new cell; a line break inside one starts a new row. So in the
+#: CSV an apostrophe goes before such a character wherever a cell could begin: at the
+#: start of the text and after any ``,``, ``;`` or line break, blanks and no-break spaces
+#: between them ignored. The JSON and the XLSX keep the text as written.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+_CELL_START = re.compile(r"(^|[,;\r\n])([ \u00a0]*)(?=[=+\-@\t])")
+#: Between the values of a multi-valued cell: neither separator a spreadsheet splits at.
+LIST_SEPARATOR = "|"
 
 
 @dataclass(frozen=True)
@@ -87,14 +95,14 @@ def _program_rows(plan: Masterplan, p: Program) -> Iterator[Row]:
         "elemen": p.element,
         "nama_elemen": element.name if element else p.element,
         "opd_pengampu": p.lead,
-        "opd_pendukung": ";".join(p.support),
+        "opd_pendukung": LIST_SEPARATOR.join(p.support),
         "jangka": p.horizon,
         "tahun_mulai": p.start_year,
         "tahun_selesai": p.end_year,
         "anggaran_total": p.total_budget,
         "status": p.status,
         "progres": p.progress,
-        "rpjmd": ";".join(p.rpjmd),
+        "rpjmd": LIST_SEPARATOR.join(p.rpjmd),
         "halaman": page_url(p.path),
         "keterangan_status": p.status_note,
         "realisasi_total": p.total_spending,
@@ -209,7 +217,7 @@ def _recommendation_rows(plan: Masterplan) -> Iterator[Row]:
                 "kunci": rec.key,
                 "rekomendasi": rec.text,
                 "dimensi": rec.dimension,
-                "program": ";".join(rec.programs),
+                "program": LIST_SEPARATOR.join(rec.programs),
                 "dijawab": bool(answering),
             }
 
@@ -231,7 +239,7 @@ TABLES = (
             Field("elemen", "string", "Kunci elemen", REQUIRED),
             Field("nama_elemen", "string", "Nama elemen"),
             Field("opd_pengampu", "string", "Kunci OPD pengampu (lihat opd.csv)", REQUIRED),
-            Field("opd_pendukung", "string", "Kunci OPD pendukung, dipisah titik koma"),
+            Field("opd_pendukung", "string", "Kunci OPD pendukung, dipisah `|`"),
             Field("jangka", "string", "quick-win, short, medium atau long", {**REQUIRED, "enum": HORIZONS}),
             Field("tahun_mulai", "integer", "Tahun mulai", REQUIRED),
             Field("tahun_selesai", "integer", "Tahun selesai", REQUIRED),
@@ -243,7 +251,7 @@ TABLES = (
                 {**REQUIRED, "enum": STATUSES},
             ),
             Field("progres", "integer", "Progres, persen", {**REQUIRED, "minimum": 0, "maximum": 100}),
-            Field("rpjmd", "string", "Kunci misi/tujuan RPJMD, dipisah titik koma"),
+            Field("rpjmd", "string", "Kunci misi/tujuan RPJMD, dipisah `|`"),
             Field("halaman", "string", "Alamat halaman program, relatif terhadap situs", REQUIRED),
             Field(
                 "keterangan_status", "string", "Keterangan singkat status (wajib bila delayed atau cancelled)"
@@ -386,7 +394,7 @@ TABLES = (
             Field("kunci", "string", "Kunci rekomendasi, unik", {**REQUIRED, "unique": True}),
             Field("rekomendasi", "string", "Isi rekomendasi", REQUIRED),
             Field("dimensi", "string", "Kunci dimensi yang dituju; kosong bila tidak ada"),
-            Field("program", "string", "Kode program yang menjawab, dipisah titik koma"),
+            Field("program", "string", "Kode program yang menjawab, dipisah `|`"),
             Field("dijawab", "boolean", "true bila setidaknya satu program rencana menjawabnya", REQUIRED),
         ),
         _recommendation_rows,
@@ -439,8 +447,10 @@ def _csv_lines(table: Table, rows: list[Row], *, header: bool = False) -> str:
 
 
 def csv_text(value: str) -> str:
-    """A text cell no spreadsheet runs as a formula: ``=1+1`` -> ``'=1+1``."""
-    return "'" + value if value.startswith(FORMULA_START) else value
+    """A text cell no spreadsheet runs as a formula, whichever separator it reads the file
+    with: ``=1+1`` -> ``'=1+1``, ``a;=1+1`` -> ``a;'=1+1``."""
+    guarded = _CELL_START.sub(lambda m: m.group(1) + m.group(2) + "'", value)
+    return "'" + guarded if guarded.lstrip(" \u00a0").startswith(("\r", "\n")) else guarded
 
 
 def _json(data: Any) -> bytes:
@@ -461,26 +471,33 @@ def _json_table(lines: list[str]) -> bytes:
     return ("[\n" + ",\n".join(lines) + "\n]\n").encode() if lines else b"[]\n"
 
 
-def _table_files(table: Table, plan: Masterplan) -> tuple[bytes, bytes]:
-    """The CSV and JSON of ``table``."""
+#: The formats of every table: for machines (CSV, JSON) and for people (XLSX, typed cells).
+FORMATS = (
+    ("csv", "text/csv"),
+    ("json", "application/json"),
+    ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+)
+
+
+def _table_files(table: Table, plan: Masterplan) -> dict[str, bytes]:
+    """The CSV, JSON and XLSX of ``table``, from the same rows."""
     if table.program_rows is None:
         rows = list(table.rows(plan))
     else:
         rows = [row for p in _in_id_order(plan) for row in table.program_rows(plan, p)]
-    return _csv(table, rows), _json(rows)
+    columns = [f.name for f in table.fields]
+    return {"csv": _csv(table, rows), "json": _json(rows), "xlsx": xlsx.workbook(table.name, columns, rows)}
 
 
 def export(plan: Masterplan) -> dict[str, bytes]:
-    """Every open-data file by name: CSV and JSON per table, then datapackage.json."""
+    """Every open-data file by name: CSV, JSON and XLSX per table, then datapackage.json."""
     files: dict[str, bytes] = {}
     resources = []
     for table in TABLES:
-        csv_data, json_data = _table_files(table, plan)
+        made = _table_files(table, plan)
         schema = {"fields": [_schema_field(f) for f in table.fields]}
-        for fmt_, data, media in (
-            ("csv", csv_data, "text/csv"),
-            ("json", json_data, "application/json"),
-        ):
+        for fmt_, media in FORMATS:
+            data = made[fmt_]
             name = f"{table.name}.{fmt_}"
             files[name] = data
             resource: dict[str, Any] = {
@@ -489,7 +506,7 @@ def export(plan: Masterplan) -> dict[str, bytes]:
                 "title": table.title,
                 "format": fmt_,
                 "mediatype": media,
-                "encoding": "utf-8",
+                **({} if fmt_ == "xlsx" else {"encoding": "utf-8"}),
                 "bytes": len(data),
                 "hash": "sha256:" + hashlib.sha256(data).hexdigest(),
                 "schema": schema,

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeGuard
 
+from ..model import NUMBER_LIMIT
 from ..source import MAX_BYTES, SourceError, split_page
 from .files import PROGRAM_DIR
 
@@ -54,6 +55,10 @@ class Revision:
     changes: list[FieldChange] = field(default_factory=list)
     """Tracked fields that changed; empty when only the narrative or other fields did.
     The first revision (the page's creation) lists none."""
+    readable: bool = True
+    """False for a version that does not read as a programme page (broken YAML, a value
+    out of range): it is listed as such, and the next one is compared with the last
+    version that did read. One bad old commit never breaks a later build."""
 
 
 @dataclass(frozen=True)
@@ -183,9 +188,12 @@ def program_history(
         revisions: list[Revision] = []
         previous: dict[str, Any] | None = None
         for version in reversed(versions):  # oldest first, to compare each with the last
-            current = fields.get(version.blob) if version.blob is not None else None
+            if version.blob is None:
+                continue  # deleted, or not a regular file: nothing to show
+            current = fields.get(version.blob)
             if current is None:
-                continue  # deleted, not a regular file, or broken: nothing to show
+                revisions.append(Revision(version.commit, version.date, [], readable=False))
+                continue
             changes = []
             if previous is not None:
                 changes = [
@@ -249,7 +257,7 @@ def _tracked(raw: bytes) -> dict[str, Any] | None:
     budget, spending = _total(data.get("budget", [])), _total(data.get("spending", []))
     if not (isinstance(status, str) and isinstance(lead, str) and isinstance(note, str)):
         return None
-    if not _is_int(progress) or budget is None or spending is None:
+    if not (_is_int(progress) and 0 <= progress <= 100) or budget is None or spending is None:
         return None
     return {
         "status": status,
@@ -270,7 +278,7 @@ def _total(lines: object) -> int | None:
     total = 0
     for line in lines:
         amount = line.get("amount") if isinstance(line, Mapping) else None
-        if not _is_int(amount):
+        if not (_is_int(amount) and 0 <= amount <= NUMBER_LIMIT):
             return None
         total += amount
     return total

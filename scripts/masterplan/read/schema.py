@@ -18,7 +18,8 @@ import typing
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar, get_args, get_origin, get_type_hints
 
-from ..model import NUMBER_LIMIT
+from .. import fmt
+from ..model import NUMBER_LIMIT, NUMBER_SMALLEST
 from ..problems import Problem, choice_hint
 from ..source import KeyPath, Yaml
 
@@ -122,6 +123,27 @@ def type_label(tp: Any) -> str:
     }.get(tp, str(tp))
 
 
+def _report_duplicates(ctx: Context, path: KeyPath) -> None:
+    """Keys written twice anywhere below ``path`` (in this object, its lists and mappings
+    such as ``actuals``): YAML keeps the later value and drops the first without a word,
+    so each is a problem naming both lines. Nested objects are built after their parent
+    has reported them: each is reported once."""
+    for at, line, first in ctx.doc.duplicates:
+        if at[: len(path)] != path:
+            continue
+        problem = Problem(
+            file=ctx.file,
+            line=line,
+            code="duplicate-key",
+            key=key_name(at),
+            message=f"Kunci `{_text(at[-1])}` ditulis dua kali, di baris {first} dan {line}; "
+            f"YAML hanya membaca yang terakhir, nilai di baris {first} hilang.",
+            hint="Hapus salah satunya, atau gabungkan nilainya.",
+        )
+        if problem not in ctx.problems:
+            ctx.problems.append(problem)
+
+
 def build(
     cls: type[T], raw: Any, ctx: Context, path: KeyPath = (), *, invalid: set[str] | None = None
 ) -> T | None:
@@ -139,14 +161,7 @@ def build(
             "Tulis setiap isian pada barisnya sendiri sebagai `kunci: nilai`.",
         )
         return None
-    for dup_path, _line in ctx.doc.duplicates:
-        if dup_path[:-1] == path:
-            ctx.report(
-                "duplicate-key",
-                dup_path,
-                f"Kunci `{_text(dup_path[-1])}` ditulis lebih dari sekali; hanya yang terakhir terbaca.",
-                "Hapus salah satunya, atau gabungkan nilainya.",
-            )
+    _report_duplicates(ctx, path)
     fields = _schema_fields(typing.cast(type, cls))
     names = _names(typing.cast(type, cls))  # in field order, for the hint
     hints = _hints(typing.cast(type, cls))
@@ -296,7 +311,7 @@ def _convert(tp: Any, value: Any, ctx: Context, path: KeyPath, meta: typing.Mapp
                 "bad-value",
                 path,
                 f"Nilai {_shown(value)} tidak diizinkan untuk `{key_name(path)}`.",
-                choice_hint(_text(value), allowed),
+                choice_hint(_text(value), allowed, labels=fmt.LABELS),
             )
             return _INVALID
         return value
@@ -403,6 +418,15 @@ def _number(tp: Any, value: Any, ctx: Context, path: KeyPath, meta: typing.Mappi
                 if abs(number) > 10 * max(abs(high), abs(low), 1)
                 else "."
             ),
+        )
+        return _INVALID
+    if isinstance(number, float) and number != 0 and abs(number) < NUMBER_SMALLEST:
+        ctx.report(
+            "bad-value",
+            path,
+            f"`{key_name(path)}` bernilai {_text(value)}, terlalu kecil: angka selain nol paling "
+            f"kecil {NUMBER_SMALLEST:.6f}".replace(".", ",") + ".",
+            "Tulis 0, atau angka dengan paling banyak enam angka di belakang koma.",
         )
         return _INVALID
     if isinstance(value, float) and tp is int:

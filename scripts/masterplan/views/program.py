@@ -157,6 +157,7 @@ class ProgramViews(ViewBase):
             ),
             panels=self._indicator_panels(program),
             history=self._history_entries(program),
+            unreadable=sum(not r.readable for r in self.history.get(program.path, [])),
             in_git=program.path in self.history,
         )
         return {name: self.render_template(f"program_{name}.html", base, **context) for name in PROGRAM_SLOTS}
@@ -182,6 +183,8 @@ class ProgramViews(ViewBase):
         revisions: list[Revision] = list(self.history.get(program.path, []))
         entries = []
         for n, revision in enumerate(revisions):
+            if not revision.readable:
+                continue  # counted once below the list (program_history.html)
             if revision.changes:
                 changes = [self._change_text(c) for c in revision.changes]
             elif n == len(revisions) - 1:  # the oldest: the page's creation
