@@ -11,6 +11,7 @@ import pytest
 
 from conftest import ROOT, loaded
 from masterplan import fmt
+from masterplan.figures import delivery
 from masterplan.figures.aggregate import Figures
 from masterplan.model import Masterplan
 from masterplan.read.history import Revision
@@ -107,9 +108,9 @@ def test_progress_shares(sample: Masterplan) -> None:
     for d in sample.dimensions:
         programs = sample.programs_of(d.key)
         running = sum(1 for p in programs if p.status in ("ongoing", "done"))
-        assert (
-            f"{running} dari {len(programs)} program berjalan ({fmt.percent(running, len(programs))})" in html
-        )
+        # The share counts exactly the two status columns it names.
+        share = fmt.percent(running, len(programs))
+        assert f"<td>{running} dari {len(programs)} program ({share})</td>" in html
     for p in sample.programs:
         if p.status == "delayed":
             assert f"<td>{p.id}</td>" in html
@@ -243,3 +244,32 @@ def test_a_programme_not_changed_for_too_long_is_stale(plan_repo: Path) -> None:
     assert "ECO-01" not in attention_rows(Views(plan, history=recent).progress("../"))
     eco.status = "done"
     assert "ECO-01" not in attention_rows(Views(plan, history=old).progress("../"))
+
+
+def test_a_cancelled_programme_is_shown_but_never_counted_as_behind_or_to_update(plan_repo: Path) -> None:
+    """A cancelled programme stays listed with its note, but its indicators are not
+    "belum dilaporkan", it is not asked for an update, and the page says it is left out."""
+    page = plan_repo / "docs/program/society/ruang-belajar.md"
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text.replace("status: delayed", "status: cancelled"), encoding="utf-8")
+    plan = loaded(plan_repo)
+    cancelled = next(p for p in plan.programs if p.status == "cancelled")
+    views = Views(plan)
+    whole = delivery.tally(plan.programs, plan.as_of)
+    assert all(a.program is not cancelled for a in whole.items)
+    assert all(a.program is not cancelled for a in views.needing_update)
+    achievement = views.achievement("")
+    assert "Indikator 1 program yang dibatalkan" in achievement and cancelled.id in achievement
+    assert cancelled.id in views.catalogue("")  # still listed
+
+
+def test_opds_are_ordered_as_their_captions_say(plan_repo: Path) -> None:
+    plan = loaded(plan_repo)
+    views = Views(plan)
+    _, opds = views.achievement_rows()
+    bad = [row.tally.count("behind") + row.tally.count("not-reported") for row in opds]
+    assert bad == sorted(bad, reverse=True), "the most indicators off target first"
+    f = views.figures
+    spent = f.planned_spent(f.budget_opd_year(), f.spending_opd_year()).lowest_absorption_first()
+    shown = [spent.absorption(r) for r in spent.rows if spent.absorption(r) is not None]
+    assert shown == sorted(shown), "spending by OPD: the lowest serapan first"

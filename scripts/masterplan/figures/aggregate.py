@@ -83,6 +83,15 @@ class PlannedSpent:
     def total_absorption(self) -> float | None:
         return absorption(self.total_planned, self.total_spent)
 
+    def lowest_absorption_first(self) -> PlannedSpent:
+        """The same rows, the lowest serapan first (rows with nothing planned last);
+        rows equally low keep their order."""
+        def key(row: str) -> tuple[bool, float]:
+            value = self.absorption(row)
+            return (value is None, value or 0.0)
+
+        return PlannedSpent(sorted(self.rows, key=key), self.planned, self.spent)
+
 
 @dataclass(frozen=True)
 class Progress:

@@ -122,14 +122,18 @@ class Tally:
         return sum(1 for a in self.items if a.state != "not-due")
 
     @property
-    def badness(self) -> tuple[float, int]:
-        """Sort key, worst first: the share not on track among due indicators."""
+    def badness(self) -> tuple[int, float]:
+        """Sort key, worst first: the most due indicators not on track (below target or not
+        reported), then the larger share of them, as the pages' captions say."""
         bad = self.count("not-reported") + self.count("behind")
-        return (-(bad / self.due) if self.due else 0.0, -bad)
+        return (-bad, -(bad / self.due) if self.due else 0.0)
 
 
 def tally(programs: Iterable[Program], as_of: datetime.date) -> Tally:
-    return Tally([Assessed(p, ind, latest(ind, as_of)) for p in programs for ind in p.indicators])
+    """The indicators of ``programs`` by state; a cancelled programme's are not counted
+    (nobody reports on a programme that will not run)."""
+    counted = [p for p in programs if p.status != "cancelled"]
+    return Tally([Assessed(p, ind, latest(ind, as_of)) for p in counted for ind in p.indicators])
 
 
 def absorption(planned: int, spent: int) -> float | None:
@@ -163,10 +167,12 @@ def attention(
     updated: Mapping[str, datetime.date],
 ) -> list[Attention]:
     """Programmes that are delayed, not updated for ``stale_after_days`` while due to
-    run, or miss an actual for a year that has passed. ``updated`` holds each page's last
-    change (from git); a page without one is never called stale."""
+    run, or miss an actual for a year that has passed; never a cancelled one. ``updated``
+    holds each page's last change (from git); a page without one is never called stale."""
     out = []
     for p in programs:
+        if p.status == "cancelled":
+            continue  # shown with its note in the lists, never asked for an update
         last = updated.get(p.path)
         stale = last is not None and due_to_run(p, as_of) and (as_of - last).days > stale_after_days
         missing = [

@@ -40,7 +40,7 @@ class BudgetViews(ViewBase):
                     f.budget_source_year(), f.spending_source_year(), rows=f.spending_sources
                 ),
                 by_dimension=f.planned_spent(dims, f.spending_dimension_year()),
-                by_opd=f.planned_spent(opds, f.spending_opd_year()),
+                by_opd=f.planned_spent(opds, f.spending_opd_year()).lowest_absorption_first(),
                 absorption_text=absorption_text,
                 chart_dimensions=charts.bar_chart(
                     [(names["dimension"][r], dims.row_total(r)) for r in dims.rows],
