@@ -92,7 +92,7 @@ def test_opd_pages_count_what_the_model_says(sample: Masterplan) -> None:
 
 def test_budget_tables_reconcile(sample: Masterplan) -> None:
     f = Figures(sample)
-    grand = sum(line.amount for p in sample.programs for line in p.budget)
+    grand = sum(line.amount for p in sample.counted_programs for line in p.budget)
     for table in (f.budget_dimension_year(), f.budget_source_year(), f.budget_opd_year()):
         assert table.total == grand
         assert sum(table.row_total(r) for r in table.rows) == grand
@@ -153,8 +153,8 @@ def spent_table(html: str, table_id: str) -> list[tuple[str, int, int, str]]:
 def test_budget_page_planned_against_spent_reconciles(sample: Masterplan) -> None:
     html = Views(sample).budget("")
     started = [y for y in sample.info.period.years if y <= sample.as_of.year]
-    spent = sum(p.total_spending for p in sample.programs)
-    planned = sum(line.amount for p in sample.programs for line in p.budget if line.year in started)
+    spent = sum(p.total_spending for p in sample.counted_programs)
+    planned = sum(line.amount for p in sample.counted_programs for line in p.budget if line.year in started)
     assert spent and planned
     serapan = fmt.percent(spent, planned)
     assert f"<strong>{fmt.rupiah_words(spent)}</strong> ({fmt.rupiah(spent)})" in html
@@ -163,10 +163,10 @@ def test_budget_page_planned_against_spent_reconciles(sample: Masterplan) -> Non
     assert by_year[-1] == ("Total", planned, spent, serapan)
     for year, year_planned, year_spent, _ in by_year[:-1]:
         assert year_planned == sum(
-            line.amount for p in sample.programs for line in p.budget if line.year == int(year)
+            line.amount for p in sample.counted_programs for line in p.budget if line.year == int(year)
         )
         assert year_spent == sum(
-            line.amount for p in sample.programs for line in p.spending if line.year == int(year)
+            line.amount for p in sample.counted_programs for line in p.spending if line.year == int(year)
         )
     for table_id in ("realisasi-sumber", "realisasi-dimensi", "realisasi-opd"):
         rows = spent_table(html, table_id)
@@ -177,13 +177,13 @@ def test_budget_page_planned_against_spent_reconciles(sample: Masterplan) -> Non
             assert row_serapan == want, (table_id, label)
     opds = dict((r[0], r[2]) for r in spent_table(html, "realisasi-opd"))
     for opd in sample.opds:
-        assert opds[opd.short] == sum(p.total_spending for p in sample.programs if p.lead == opd.key)
+        assert opds[opd.short] == sum(p.total_spending for p in sample.counted_programs if p.lead == opd.key)
 
 
 def test_home_states_spending_against_the_plan(sample: Masterplan) -> None:
-    spent = sum(p.total_spending for p in sample.programs)
+    spent = sum(p.total_spending for p in sample.counted_programs)
     last = min(sample.info.period.end, sample.as_of.year)
-    planned = sum(line.amount for p in sample.programs for line in p.budget if line.year <= last)
+    planned = sum(line.amount for p in sample.counted_programs for line in p.budget if line.year <= last)
     home = Views(sample).home()
     assert (
         f"<strong>{fmt.rupiah_words(spent)}</strong> realisasi anggaran</a> hingga {fmt.date(sample.as_of)}, "
@@ -260,7 +260,18 @@ def test_a_cancelled_programme_is_shown_but_never_counted_as_behind_or_to_update
     assert all(a.program is not cancelled for a in views.needing_update)
     achievement = views.achievement("")
     assert "Indikator 1 program yang dibatalkan" in achievement and cancelled.id in achievement
-    assert cancelled.id in views.catalogue("")  # still listed
+    catalogue = views.catalogue("")
+    assert cancelled.id in catalogue  # still listed, with its budget
+    # Not counted in any total, and each total says so.
+    total = sum(p.total_budget for p in plan.programs) - cancelled.total_budget
+    assert plan.total_budget == total
+    assert f"total {fmt.rupiah(total)} (tanpa 1 program yang dibatalkan)" in catalogue
+    budget = views.budget("")
+    assert f"({fmt.rupiah(total)})" in budget and "1 program yang dibatalkan tidak dihitung" in budget
+    f = views.figures
+    assert f.budget_opd_year().total == f.budget_dimension_year().total == total
+    others = [p for p in plan.programs if p.lead == cancelled.lead and p is not cancelled]
+    assert f.budget_opd_year().row_total(cancelled.lead) == sum(p.total_budget for p in others)
 
 
 def test_opds_are_ordered_as_their_captions_say(plan_repo: Path) -> None:

@@ -497,8 +497,15 @@ class Masterplan:
         return [k for m in self.rpjmd for k in (m.key, *(g.key for g in m.goals))]
 
     @property
+    def counted_programs(self) -> list[Program]:
+        """The programmes whose money and indicators count in every total: all but the
+        cancelled ones, which stay listed (with their note) and say they are left out."""
+        return [p for p in self.programs if p.status != "cancelled"]
+
+    @property
     def total_budget(self) -> int:
-        return sum(p.total_budget for p in self.programs)
+        """The plan's indicative budget: that of the programmes it still counts."""
+        return sum(p.total_budget for p in self.counted_programs)
 
     @property
     def involved_opds(self) -> list[Opd]:

@@ -188,7 +188,7 @@ class Figures:
         programs: Iterable[Program] | None,
     ) -> Table:
         cells: dict[tuple[str, str], int] = defaultdict(int)
-        for p in self.plan.programs if programs is None else programs:
+        for p in self.plan.counted_programs if programs is None else programs:
             for line in lines(p):
                 cells[rows(p, line), columns(p, line)] += line.amount
         return Table(rows=list(row_order), columns=list(column_order), cells=dict(cells))
@@ -200,13 +200,13 @@ class Figures:
     @property
     def sources(self) -> list[str]:
         """Funding sources that occur in the plan, in the contract's order."""
-        used = {line.source for p in self.plan.programs for line in p.budget}
+        used = {line.source for p in self.plan.counted_programs for line in p.budget}
         return [s for s in SOURCES if s in used]
 
     @property
     def spending_sources(self) -> list[str]:
         """Sources of the budget or of the spending, in the contract's order."""
-        used = {line.source for p in self.plan.programs for line in p.budget}
+        used = {line.source for p in self.plan.counted_programs for line in p.budget}
         used |= {line.source for p in self.plan.programs for line in p.spending}
         return [s for s in SOURCES if s in used]
 

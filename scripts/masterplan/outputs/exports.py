@@ -138,14 +138,16 @@ def _opd_rows(plan: Masterplan) -> Iterator[Row]:
     figures = Figures(plan)
     for o in plan.opds:
         roles = figures.opd_roles(o.key)
+        # Money of the programmes the plan still counts, as on the site (not cancelled ones).
+        led = [p for p in roles.lead if p.status != "cancelled"]
         yield {
             "kunci": o.key,
             "nama": o.name,
             "singkatan": o.short,
             "program_dipimpin": len(roles.lead),
             "program_didukung": len(roles.support),
-            "anggaran_program_dipimpin": sum(p.total_budget for p in roles.lead),
-            "realisasi_program_dipimpin": sum(p.total_spending for p in roles.lead),
+            "anggaran_program_dipimpin": sum(p.total_budget for p in led),
+            "realisasi_program_dipimpin": sum(p.total_spending for p in led),
         }
 
 

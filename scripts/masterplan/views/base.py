@@ -154,8 +154,14 @@ class ViewBase:
             opd_roles=self.figures.opd_roles,
             feedback_url=self.feedback_url,
             roadmap_of=lambda key: Markup(self.roadmap(base, dimension=key)),
+            cancelled=self.cancelled,
         )
         return self.env.get_template(template).render({**common, **context})
+
+    @cached_property
+    def cancelled(self) -> list[Program]:
+        """Cancelled programmes: listed, but left out of every total (pages say so)."""
+        return [p for p in self.plan.programs if p.status == "cancelled"]
 
     @cached_property
     def quick_wins(self) -> list[Program]:

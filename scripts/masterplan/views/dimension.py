@@ -25,7 +25,10 @@ class DimensionViews(ViewBase):
         )
         intro = self.keep(
             self.render_template(
-                "dimension_intro.html", base, total=sum(p.total_budget for p in programs), **context
+                "dimension_intro.html",
+                base,
+                total=sum(p.total_budget for p in programs if p.status != "cancelled"),
+                **context,
             )
         )
         after = ""
