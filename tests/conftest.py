@@ -125,6 +125,8 @@ def build_site(repo: Path, *, strict: bool = True) -> Built:
     handler.emit = lambda record: lines.append(f"{record.levelname:<7} -  {record.getMessage()}")  # type: ignore[method-assign]
     logger = logging.getLogger("mkdocs")
     logger.addHandler(handler)
+    level = logger.level
+    logger.setLevel(logging.INFO)  # as the command sets it
     code = 0
     try:
         config = load_config(str(repo / "mkdocs.yml"), site_dir=str(repo / "site"), strict=strict)
@@ -143,6 +145,7 @@ def build_site(repo: Path, *, strict: bool = True) -> Built:
         code = 1
     finally:
         logger.removeHandler(handler)
+        logger.setLevel(level)
     return Built(code, "\n".join(lines) + "\n")
 
 

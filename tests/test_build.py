@@ -468,3 +468,18 @@ def test_the_build_log_escapes_contributor_text_as_validate_does(site_repo: Path
     assert not [line for line in lines if line.lstrip().startswith(("::", "##["))]
     assert "::error" not in log and "::add-mask::" not in log
     assert ":\u200b:error" in log, "the key is shown, made inert"
+
+
+def test_readers_see_indonesian_and_no_developer_page_and_the_log_no_page_list(site_repo: Path) -> None:
+    """The footer credits the theme in Indonesian, the build-performance page for
+    developers is not published, and the build does not list every programme and OPD
+    page as "not included in the nav" (they are reached from the catalogue)."""
+    result = build_site(site_repo)
+    assert result.returncode == 0, result.stderr
+    site = site_repo / "site"
+    home = read(site, "")
+    assert "Made with" not in home and "Dibuat dengan" in home
+    assert not (site / "performa").exists() and "Performa build" not in home
+    assert "not included in the" not in result.stderr, result.stderr
+    assert (site / "program/living/alat-bantu/index.html").is_file()
+    assert (site / "opd/dishub/index.html").is_file()

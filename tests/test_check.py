@@ -22,6 +22,7 @@ def test_a_three_programme_plan_passes_every_check(site_repo: Path, capsys: obje
         out.splitlines()[1],
         "3. Tautan, sumber dan CODEOWNERS: cocok.",
         "4. Anggaran dan realisasi: cocok.",
+        "5. Isi yang belum ditulis: tidak ada.",
         "Rencana induk siap terbit.",
     ]
     assert out.splitlines()[1].startswith("2. Build --strict: berhasil (")
@@ -65,3 +66,28 @@ def test_check_names_a_stale_codeowners(site_repo: Path, capsys: object) -> None
     code, out = _check(site_repo, capsys)
     assert code == 1
     assert "  .github/CODEOWNERS: belum mutakhir: jalankan `masterplan codeowners`" in out
+
+
+def test_check_names_template_text_and_does_not_call_the_plan_ready(site_repo: Path, capsys: object) -> None:
+    """What `adopt` and `new program` leave for the region to write is named with its file
+    and line (as warnings): the report does not say the plan is ready while any remain."""
+
+    def edit(rel: str, old: str, new: str) -> None:
+        path = site_repo / rel
+        text = path.read_text(encoding="utf-8")
+        assert old in text
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+    edit("data/plan.yml", '"Kota Contoh yang cerdas & sejahtera"', '"Visi RPJMD Kota Contoh (belum diisi)"')
+    template = "Tuliskan apa yang ingin dicapai program ini."
+    edit("docs/program/living/alat-bantu.md", "Memasang alat bantu.", template)
+    for part in ("Kekuatan", "Kelemahan", "Peluang", "Ancaman"):
+        edit("docs/dimensi/living/index.md", f'["{part} living"]', "[]")
+    edit("docs/dimensi/living/index.md", 'notes: "Tim ada"', 'notes: "Belum dinilai."')
+    code, out = _check(site_repo, capsys)
+    assert code == 0, out
+    assert "5. Isi yang belum ditulis: 4 peringatan" in out, out
+    assert "data/plan.yml:5: teks templat belum diganti" in out
+    assert "docs/program/living/alat-bantu.md:" in out and "docs/dimensi/living/index.md:8:" in out
+    assert "docs/dimensi/living/index.md:2: analisis SWOT masih kosong" in out
+    assert "Rencana induk siap terbit." not in out and "belum siap terbit" in out

@@ -284,3 +284,15 @@ def test_opds_are_ordered_as_their_captions_say(plan_repo: Path) -> None:
     spent = f.planned_spent(f.budget_opd_year(), f.spending_opd_year()).lowest_absorption_first()
     shown = [spent.absorption(r) for r in spent.rows if spent.absorption(r) is not None]
     assert shown == sorted(shown), "spending by OPD: the lowest serapan first"
+
+
+def test_a_plan_without_budget_says_so_instead_of_rp0(plan_repo: Path) -> None:
+    """An adopted plan before its first programme: an honest empty state, not "Rp0 (Rp0)"."""
+    for page in (plan_repo / "docs/program").glob("*/*.md"):
+        page.unlink()
+    plan = loaded(plan_repo)
+    views = Views(plan)
+    budget, home = views.budget(""), views.home()
+    assert "Rp0" not in budget and "Belum ada anggaran indikatif" in budget
+    assert "<svg" not in budget, "no empty chart"
+    assert "Rp0" not in home and "belum diisi" in home

@@ -31,7 +31,7 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
-from mkdocs.structure.files import File
+from mkdocs.structure.files import File, InclusionLevel
 from mkdocs.structure.toc import get_toc
 
 from ..outputs import cms
@@ -132,7 +132,13 @@ class MasterplanPlugin(BasePlugin[MasterplanConfig]):  # type: ignore[no-untyped
             if not publishable(root, _src_of(file.src_uri, config)):
                 files.remove(file)
         for rel in site.generated_pages():
-            files.append(File.generated(config, rel, content=""))
+            files.append(File.generated(config, rel, content="", inclusion=InclusionLevel.NOT_IN_NAV))
+        for file in files.documentation_pages():
+            # Programme pages are reached from the catalogue, not the navigation (a thousand
+            # of them there would make every page heavy): say so, so MkDocs does not list
+            # each one as "not included in the nav" at every build and save.
+            if site.is_program(_src_of(file.src_uri, config)):
+                file.inclusion = InclusionLevel.NOT_IN_NAV
         for rel, text in site.generated_files().items():
             files.append(File.generated(config, rel, content=text))
         if self.dirty:  # `mkdocs serve --dirty` (scripts/serve); other builds build every page

@@ -337,6 +337,14 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
             out.write(f"{title}: cocok.\n")
     if findings or money:
         return EXIT_PROBLEMS
+    unwritten = sitecheck.placeholders(args.root, report.plan)
+    if unwritten:
+        out.write(f"5. Isi yang belum ditulis: {len(unwritten)} peringatan\n")
+        for f in unwritten[:50]:
+            out.write(f"  {plain(f.page)}: {plain(f.message)}\n")
+        out.write("Rencana induk belum siap terbit: ganti teks templat di atas dengan isi rencana daerah.\n")
+        return EXIT_OK
+    out.write("5. Isi yang belum ditulis: tidak ada.\n")
     out.write("Rencana induk siap terbit.\n")
     return EXIT_OK
 

@@ -151,8 +151,49 @@ def check_money(site: Path, plan: Masterplan) -> list[Finding]:
             )
         )
     page = site / "anggaran" / "index.html"
-    if page.is_file() and fmt.rupiah(plan.total_budget) not in page.read_text(encoding="utf-8"):
+    # A plan without budget yet shows an empty state, not "Rp0".
+    shown = page.read_text(encoding="utf-8") if page.is_file() else ""
+    if plan.total_budget and shown and fmt.rupiah(plan.total_budget) not in shown:
         findings.append(
             Finding("anggaran/index.html", f"total {fmt.rupiah(plan.total_budget)} tidak tercantum")
         )
     return findings
+
+
+#: Words the starting templates put where a region must write its own (``adopt`` and ``new
+#: program``): a page still holding them is not ready for citizens.
+PLACEHOLDER_MARKS = ("(belum diisi)", "Belum dinilai", "Belum ditulis.")
+
+
+def _template_lines() -> frozenset[str]:
+    """The sentences of the templates a new programme or dimension page starts with."""
+    from ..outputs.layout import BODY
+    from .adopt import DIMENSION_PAGE
+
+    body = DIMENSION_PAGE.split("\n---\n", 1)[1]
+    lines = (line.strip() for text in (BODY, body) for line in text.splitlines())
+    return frozenset(line for line in lines if line and not line.startswith("#"))
+
+
+def placeholders(root: Path, plan: Masterplan) -> list[Finding]:
+    """Template text still in the plan, by file and line: sentences of the page templates,
+    "(belum diisi)", "Belum dinilai", and a dimension page whose SWOT is empty."""
+    template = _template_lines()
+    pages = [page.path for page in plan.pages.values()]
+    files = ["data/plan.yml", *(p.path for p in plan.programs), *pages]
+    found: list[Finding] = []
+    for rel in files:
+        path = root / rel
+        if not path.is_file() or path.is_symlink():
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
+            text = line.strip()
+            if text in template or any(mark in text for mark in PLACEHOLDER_MARKS):
+                found.append(Finding(f"{rel}:{number}", f"teks templat belum diganti: {text[:80]}"))
+    for page in plan.pages.values():
+        swot = page.swot
+        if not (swot.strengths or swot.weaknesses or swot.opportunities or swot.threats):
+            at = page.meta.line(("swot",)) if page.meta is not None else None
+            where = f"{page.path}:{at}" if at else page.path
+            found.append(Finding(where, "analisis SWOT masih kosong"))
+    return found
