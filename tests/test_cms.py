@@ -380,10 +380,22 @@ def test_form_creates_a_programme_and_edits_a_budget(
         expect(page.get_by_label("Judul", exact=True)).to_have_value(
             "Alat Bantu Disabilitas di Angkutan Umum"
         )
-        # Budget lines open with their fields; the first is 2025, APBD.
-        amount = page.get_by_label("Jumlah (Rp)", exact=True).first
-        expect(amount).to_have_value("350000000")
-        amount.fill("400000000")
+        # Budget lines open with their fields; the first is 2025, APBD. Amounts show and
+        # are typed as Indonesians write them; what cannot be read exactly is refused.
+        amounts = page.get_by_label("Jumlah (Rp)", exact=True)
+        expect(amounts.first).to_have_value("350.000.000")
+        amounts.first.fill("1,5 miliar")
+        page.get_by_role("button", name="Simpan").click()
+        expect(page.get_by_text("Tulis jumlah rupiah dengan angka").first).to_be_visible()
+        amounts.first.fill("1.500.000.000")
+        amounts.nth(1).fill("Rp 2.000.000.000")
+        # An indicator opens with the arrow of its card; its yearly targets are rows.
+        summary = page.get_by_text(re.compile(r"^Armada dengan alat bantu · ")).first
+        summary.locator("xpath=ancestor::div[.//button][1]").locator("button").first.click()
+        target = page.get_by_label("Nilai", exact=True).first
+        expect(target).to_be_visible()
+        expect(target).to_have_value("20")
+        target.fill("82,5")
         page.get_by_role("button", name="Simpan").click()
         expect(page.get_by_text("Status: Konsep")).to_be_visible(timeout=20_000)
 
@@ -410,14 +422,70 @@ def test_form_creates_a_programme_and_edits_a_budget(
     before = split_page((plan_repo_copy / edited).read_text("utf-8"))
     front = dict(before.meta.data)
     front["budget"] = [dict(line) for line in front["budget"]]
-    front["budget"][0]["amount"] = 400_000_000
+    front["budget"][0]["amount"] = 1_500_000_000
+    front["budget"][1]["amount"] = 2_000_000_000
+    front["indicators"] = [dict(i) for i in front["indicators"]]
+    front["indicators"][0]["targets"] = {**front["indicators"][0]["targets"], 2025: 82.5}
     body = before.body[1:]  # what follows the closing fence's line
     assert _branch_file(repo, branch, edited) == layout.page(front, body)
     head = _checked_out(repo, branch, tmp_path / "edit")
     assert check(head).problems == []
     # Reviewers read the change as a sentence, not as YAML.
     diff = plandiff.render(plandiff.compare(check(repo), check(head), base_name="main", head_name=branch))
-    assert "| 2025 | Rp2.000.000.000 | Rp2.050.000.000 | +Rp50.000.000 |" in diff
+    assert "| 2025 | Rp2.000.000.000 | Rp3.150.000.000 | +Rp1.150.000.000 |" in diff
     # main is untouched until a reviewer merges.
     assert _git(repo, "status", "--porcelain") == ""
     assert "layanan-air-bersih-desa" not in _git(repo, "ls-files")
+
+
+NUMBERS_JS = ROOT / "scripts/masterplan/outputs/admin/numbers.js"
+NUMBERS_HARNESS = """
+import { readNumber, showNumber } from %s;
+import { readFileSync } from "node:fs";
+const { typed, shown } = JSON.parse(readFileSync(0, "utf8"));
+process.stdout.write(JSON.stringify({
+  typed: typed.map(([text, money]) => readNumber(text, money)),
+  shown: shown.map(([n, money]) => readNumber(showNumber(n), money)),
+}));
+"""
+
+
+def test_the_form_reads_numbers_as_indonesians_type_them_and_never_another_number() -> None:
+    """`1.500.000.000` is one and a half billion rupiah, not 1.5 nor 100; `82,5` is 82.5;
+    what cannot be read exactly is not a number (the form then refuses to save)."""
+    if NODE is None:
+        pytest.fail("Node.js is not installed: scripts/bootstrap needs npm and node")
+    typed = [
+        ("1500000000", True, 1_500_000_000),
+        ("1.500.000.000", True, 1_500_000_000),
+        ("Rp 1.500.000.000", True, 1_500_000_000),
+        ("Rp1.500.000.000", True, 1_500_000_000),
+        ("1.500.000.000,00", True, 1_500_000_000),
+        ("\u00a0Rp 2.000.000.000 ", True, 2_000_000_000),
+        ("1,5 miliar", True, None),
+        ("1.500.000.000,50", True, None),
+        ("1.5", True, None),
+        ("15.00.000", True, None),
+        ("-5", True, None),
+        ("82,5", False, 82.5),
+        ("82", False, 82),
+        ("-2,8", False, -2.8),
+        ("1.250", False, 1250),
+        ("1.250,75", False, 1250.75),
+        ("82.5", False, None),
+        ("82,5%", False, None),
+        ("", False, None),
+    ]
+    shown = [(n, False) for n in (0, 1, 60.5, 2.8, -0.25, 0.00001, 123456.789, 10**15)]
+    shown += [(n, True) for n in (0, 350_000_000, 1_500_000_000, 10**15)]
+    payload = {"typed": [[t, m] for t, m, _ in typed], "shown": [[n, m] for n, m in shown]}
+    result = subprocess.run(
+        [NODE, "--input-type=module", "-e", NUMBERS_HARNESS % json.dumps(NUMBERS_JS.as_uri())],
+        input=json.dumps(payload),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    read = json.loads(result.stdout)
+    assert read["typed"] == [want for _, _, want in typed]
+    assert read["shown"] == [n for n, _ in shown], "what the form shows reads back as the same number"

@@ -126,6 +126,10 @@ def fields(cls: type, plan: Masterplan, *, refs: dict[str, list[dict[str, str]]]
         field.update(_widget(f, tp, plan, refs))
         if f.name.endswith("year") and field.get("widget") == "number":
             field["min"], field["max"] = period.start, period.end
+        if field.get("widget") == "rupiah":  # the file's rule (no dots) is not the form's
+            field["hint"] = field["hint"].replace(
+                ", bilangan bulat tanpa titik.", ", mis. 1.500.000.000 (boleh dengan titik ribuan)."
+            )
         if not is_required(f) and f.default is not dataclasses.MISSING and f.default not in ("", None):
             field["default"] = f.default
         out.append(field)
@@ -173,23 +177,21 @@ def _widget(f: dataclasses.Field[Any], tp: Any, plan: Masterplan, refs: dict[str
                     "min": period.start,
                     "max": period.end,
                 },
-                {
-                    "label": LABELS["value"],
-                    "name": "value",
-                    "widget": "number",
-                    "value_type": "float",
-                    "step": 0.01,
-                },
+                {"label": LABELS["value"], "name": "value", "widget": "angka"},
             ],
         }
     if tp is int:
-        out: dict[str, Any] = {"widget": "number", "value_type": "int"}
+        # Amounts are typed as Indonesians write them (1.500.000.000, Rp 1.500.000.000):
+        # the form's own "rupiah" widget (admin/masterplan-cms.js) reads them exactly.
+        out: dict[str, Any] = (
+            {"widget": "rupiah"} if f.name == "amount" else {"widget": "number", "value_type": "int"}
+        )
         for key in ("minimum", "maximum"):
             if meta.get(key) is not None:
                 out[key[:3]] = meta[key]
         return out
     if tp is float:
-        return {"widget": "number", "value_type": "float", "step": 0.01}
+        return {"widget": "angka"}  # a decimal comma, 82,5 (admin/masterplan-cms.js)
     if tp is bool:
         return {"widget": "boolean"}
     if tp is datetime.date:
@@ -424,7 +426,7 @@ def write(
     # under the old name cms.js), the yaml library, our own files.
     copies = {f.name: f for f in decap.iterdir() if f.name.endswith("decap-cms.js")}
     copies |= {f"yaml/{f.relative_to(yaml_lib).as_posix()}": f for f in yaml_lib.rglob("*") if f.is_file()}
-    for name in ("index.html", "masterplan-cms.js", "layout.js", "locale-id.js", "preview.css"):
+    for name in ("index.html", "masterplan-cms.js", "layout.js", "numbers.js", "locale-id.js", "preview.css"):
         copies[name] = ASSETS / name
     _sync(copies, admin, keep={"config.yml", "layout.json"})
     # libyaml's emitter: the same text as yaml.safe_dump, ten times sooner (a test

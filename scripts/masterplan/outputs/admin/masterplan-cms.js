@@ -3,6 +3,7 @@
 // (layout.js, layout.json), and a preview laid out like the programme page.
 import { parse } from "./yaml/index.js";
 import { YearMap, dump, dumpList } from "./layout.js";
+import { readNumber, showNumber } from "./numbers.js";
 
 const CMS = window.CMS;
 const LAYOUT = await (await fetch("layout.json")).json();
@@ -107,6 +108,56 @@ CMS.registerCustomFormat("masterplan-program", "md", {
 });
 CMS.registerCustomFormat("masterplan-opd", "yml", listFormat(LAYOUT.opd));
 CMS.registerCustomFormat("masterplan-rpjmd", "yml", listFormat(LAYOUT.rpjmd));
+
+// --- Numbers as Indonesians type them -------------------------------------------------------
+
+const MESSAGES = {
+  true: "Tulis jumlah rupiah dengan angka, boleh dengan titik ribuan, mis. 1.500.000.000.",
+  false: "Tulis angka dengan koma desimal, mis. 82,5.",
+};
+
+function numberWidget(money) {
+  return window.createClass({
+    getInitialState() {
+      const value = this.props.value;
+      const shown = value === null || value === undefined || value === "" ? "" : typeof value === "number" ? showNumber(value) : String(value);
+      return { text: shown };
+    },
+    isValid() {
+      const value = this.props.value;
+      if (value === null || value === undefined || value === "") return true;
+      if (typeof value !== "number") return { error: { message: MESSAGES[money] } };
+      const low = this.props.field.get("min");
+      const high = this.props.field.get("max");
+      if ((low !== undefined && value < low) || (high !== undefined && value > high)) {
+        return { error: { message: `Harus angka ${showNumber(low)} sampai ${showNumber(high)}.` } };
+      }
+      return true;
+    },
+    handleChange(event) {
+      const text = event.target.value;
+      this.setState({ text });
+      const number = readNumber(text, money);
+      this.props.onChange(number !== null ? number : text.trim() === "" ? null : text);
+    },
+    render() {
+      return h("input", {
+        type: "text",
+        inputMode: money ? "numeric" : "decimal",
+        id: this.props.forID,
+        className: this.props.classNameWrapper,
+        value: this.state.text,
+        onChange: this.handleChange,
+        onFocus: this.props.setActiveStyle,
+        onBlur: this.props.setInactiveStyle,
+      });
+    },
+  });
+}
+
+const numberPreview = ({ value }) => h("span", {}, value === null || value === undefined ? "" : String(value));
+CMS.registerWidget("rupiah", numberWidget(true), numberPreview);
+CMS.registerWidget("angka", numberWidget(false), numberPreview);
 
 // --- Preview -----------------------------------------------------------------------------
 
