@@ -489,3 +489,24 @@ def test_the_form_reads_numbers_as_indonesians_type_them_and_never_another_numbe
     read = json.loads(result.stdout)
     assert read["typed"] == [want for _, _, want in typed]
     assert read["shown"] == [n for n, _ in shown], "what the form shows reads back as the same number"
+
+
+def test_the_form_explains_a_wrong_id_or_key_with_an_example_never_a_regex(plan_repo: Path) -> None:
+    """Staff read "Contoh bentuk yang benar: "LIV-01"", the validator's own words."""
+    config = cms.config(loaded(plan_repo), repository="https://github.com/a/b", site_url="")
+    patterns = []
+
+    def walk(fields: list[dict[str, Any]]) -> None:
+        for field in fields:
+            if "pattern" in field:
+                patterns.append((field["name"], field["pattern"][1]))
+            walk(field.get("fields", []))
+            if isinstance(field.get("field"), dict):
+                walk([field["field"]])
+
+    for collection in config["collections"]:
+        walk(collection.get("fields", []))
+        for file in collection.get("files", []):
+            walk(file.get("fields", []))
+    assert ("id", 'Contoh bentuk yang benar: "LIV-01".') in patterns
+    assert patterns and all("^" not in message and "[" not in message for _, message in patterns), patterns

@@ -29,7 +29,7 @@ from .. import fmt
 from ..model import DIMENSION_KEYS, PREFIXES, Masterplan, Opd, Program, RpjmdMission
 from ..read.files import PROGRAM_DIR
 from ..read.loader import OPD_FILE, RPJMD_FILE
-from ..read.schema import _hints, is_required, optional, schema_fields
+from ..read.schema import _hints, is_required, optional, pattern_hint, schema_fields
 from . import layout
 
 ASSETS = Path(__file__).parent / "admin"
@@ -106,8 +106,9 @@ def _choices(plan: Masterplan, dimension: str) -> dict[str, list[dict[str, str]]
     return {"element": elements, "lead": opds, "support": opds, "rpjmd": rpjmd}
 
 
-def _pattern(regex: str) -> list[str]:
-    return [regex, f"Harus cocok dengan pola {regex}"]
+def _pattern(regex: str, example: object) -> list[str]:
+    """Decap's check of a field's form, with the validator's words (an example, no regex)."""
+    return [regex, pattern_hint(example, regex)]
 
 
 def fields(cls: type, plan: Masterplan, *, refs: dict[str, list[dict[str, str]]]) -> list[dict[str, Any]]:
@@ -203,7 +204,7 @@ def _widget(f: dataclasses.Field[Any], tp: Any, plan: Masterplan, refs: dict[str
         }
     widget: dict[str, Any] = {"widget": "text" if f.name == "status_note" else "string"}
     if meta.get("pattern"):
-        widget["pattern"] = _pattern(meta["pattern"])
+        widget["pattern"] = _pattern(meta["pattern"], meta.get("example"))
     return widget
 
 
@@ -217,7 +218,7 @@ def _program_collection(plan: Masterplan, dimension: str) -> dict[str, Any]:
         if f["name"] in starting:
             f["default"] = starting[f["name"]]
         if f["name"] == "id":
-            f["pattern"] = _pattern(f"^{PREFIXES[dimension]}-[0-9]{{1,4}}$")
+            f["pattern"] = _pattern(f"^{PREFIXES[dimension]}-[0-9]{{1,4}}$", f"{PREFIXES[dimension]}-01")
     by_name = {f["name"]: f for f in program_fields}
     ordered = [by_name[k.name] for k in layout.PROGRAM]
     ordered.append(

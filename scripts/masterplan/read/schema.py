@@ -353,12 +353,11 @@ def _scalar(tp: Any, value: Any, ctx: Context, path: KeyPath, meta: typing.Mappi
         pattern = meta.get("pattern")
         # fullmatch: with re.match, `$` also matches before a final newline ("dishub\n").
         if pattern and not re.fullmatch(pattern, value):
-            example = meta.get("example")
             ctx.report(
                 "bad-id" if key_name(path) == "id" else "bad-value",
                 path,
                 f"Nilai {_shown(value)} untuk `{key_name(path)}` tidak berbentuk yang diharapkan.",
-                f'Contoh bentuk yang benar: "{example}".' if example else f"Pola: {pattern}",
+                pattern_hint(meta.get("example"), pattern),
             )
             return _INVALID
         return value
@@ -388,6 +387,14 @@ def _scalar(tp: Any, value: Any, ctx: Context, path: KeyPath, meta: typing.Mappi
             return _INVALID
         return value
     raise TypeError(f"schema type not supported: {tp!r}")  # a bug in model.py, not input
+
+
+def pattern_hint(example: object, pattern: str) -> str:
+    """How to write a value of a fixed form (an id, a key), in the words the validator and
+    the web form both use: an example, never the regular expression staff cannot read."""
+    if example:
+        return f'Contoh bentuk yang benar: "{example}".'
+    return f"Tulis dengan bentuk yang sama seperti isian lain yang sejenis (pola {pattern})."
 
 
 def bounds(meta: typing.Mapping[str, Any]) -> tuple[int, int]:
