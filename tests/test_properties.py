@@ -35,7 +35,7 @@ TITLES = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), min_s
 
 
 @settings(
-    max_examples=40,
+    max_examples=30,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
