@@ -79,7 +79,7 @@ def test_adopt_leaves_a_clean_plan_of_the_new_region(clone: Path) -> None:
 def test_engine_tests_stay_green_in_an_adopted_repository(clone: Path) -> None:
     """The engine's tests use fixture plans: replacing the sample does not touch them."""
     assert _adopt(clone, *FLAGS)[0] == 0
-    tests = [f"tests/test_{name}.py" for name in ("json_schema", "cases", "check")]
+    tests = [f"tests/test_{name}.py" for name in ("json_schema", "cases", "values")]
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "0", *tests],
         cwd=clone,
