@@ -399,6 +399,25 @@ def test_form_creates_a_programme_and_edits_a_budget(
         page.get_by_role("button", name="Simpan").click()
         expect(page.get_by_text("Status: Konsep")).to_be_visible(timeout=20_000)
 
+        # What the validator would refuse, the form refuses before saving, in its words
+        # with the form's labels (the branch below still holds the save above).
+        page.get_by_label("Tahun selesai", exact=True).fill("2028")
+        _choose(page, "Status", "Tertunda")
+        page.get_by_role("button", name="Tambah Realisasi anggaran").click()
+        # Its fields follow the two budget lines' (the layout's order).
+        page.get_by_label("Tahun", exact=True).nth(2).fill("2027")
+        amounts.nth(2).fill("5.000.000")
+        page.get_by_label(re.compile(r"^Sumber dana$")).nth(2).fill("APBD")
+        page.keyboard.press("Enter")
+        page.get_by_role("button", name="Simpan").click()
+        expect(page.get_by_text("Status Tertunda tanpa keterangan.", exact=False)).to_be_visible()
+        expect(page.get_by_text("Realisasi anggaran tahun 2027 belum terjadi.", exact=False)).to_be_visible()
+        page.get_by_label("Tahun mulai", exact=True).fill("2029")
+        page.get_by_role("button", name="Simpan").click()
+        expect(
+            page.get_by_text("Tahun mulai 2029 lebih besar daripada Tahun selesai 2028.", exact=False)
+        ).to_be_visible()
+
     # The new page is, byte for byte, what `masterplan new program` writes.
     created = "docs/program/living/layanan-air-bersih-desa.md"
     branch = "cms/program-living/layanan-air-bersih-desa"

@@ -41,6 +41,43 @@ SWOT = {
 #: hints name both, and an Indonesian word staff type (``tertunda``) finds its value.
 LABELS = {**STATUS, **HORIZON, **DIRECTION}
 
+#: The Indonesian label of every field contributors write, by field name: the form's
+#: labels, and the words of a rule when the form reports it (a test checks every schema
+#: field of the edited files has one).
+FIELDS = {
+    "id": "Kode program",
+    "title": "Judul",
+    "element": "Elemen",
+    "lead": "OPD pengampu",
+    "support": "OPD pendukung",
+    "partners": "Mitra",
+    "name": "Nama",
+    "kind": "Jenis",
+    "horizon": "Jangka waktu",
+    "start_year": "Tahun mulai",
+    "end_year": "Tahun selesai",
+    "budget": "Anggaran",
+    "spending": "Realisasi anggaran",
+    "year": "Tahun",
+    "amount": "Jumlah (Rp)",
+    "source": "Sumber dana",
+    "indicators": "Indikator kinerja",
+    "unit": "Satuan",
+    "baseline": "Nilai awal",
+    "direction": "Arah",
+    "targets": "Target per tahun",
+    "actuals": "Realisasi per tahun",
+    "value": "Nilai",
+    "rpjmd": "Misi/tujuan RPJMD",
+    "status": "Status",
+    "status_note": "Keterangan status",
+    "progress": "Progres (%)",
+    "key": "Kunci",
+    "short": "Singkatan",
+    "team": "Tim GitHub",
+    "goals": "Tujuan",
+}
+
 MONTHS = [
     "Januari",
     "Februari",

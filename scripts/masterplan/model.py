@@ -352,6 +352,12 @@ class Program:
         return self.horizon == "quick-win"
 
     @property
+    def counted(self) -> bool:
+        """Whether the plan counts this programme in its totals (money, serapan, capaian,
+        what needs updating): every one but a cancelled one, which stays listed."""
+        return self.status != "cancelled"
+
+    @property
     def total_budget(self) -> int:
         return sum(line.amount for line in self.budget)
 
@@ -500,7 +506,7 @@ class Masterplan:
     def counted_programs(self) -> list[Program]:
         """The programmes whose money and indicators count in every total: all but the
         cancelled ones, which stay listed (with their note) and say they are left out."""
-        return [p for p in self.programs if p.status != "cancelled"]
+        return [p for p in self.programs if p.counted]
 
     @property
     def total_budget(self) -> int:

@@ -34,7 +34,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, InclusionLevel
 from mkdocs.structure.toc import get_toc
 
-from ..outputs import cms
+from ..outputs import cms, npm_files
 from ..problems import plain_lines
 from ..read.files import publishable
 from ..views import TEMPLATES
@@ -296,6 +296,9 @@ class MasterplanPlugin(BasePlugin[MasterplanConfig]):  # type: ignore[no-untyped
         except cms.Unavailable as err:
             # The public site does not need the form; say what is missing, once.
             log.info(f"Formulir /admin/ tidak dibuat: {err}")
+        except npm_files.Mismatch as err:
+            # Someone changed the form's JavaScript after npm checked it: never publish it.
+            log.error(f"Formulir /admin/ tidak dibuat: {err} Jalankan `npm ci`.")
 
     def _indonesian_search(self, index: Path) -> None:
         """Material's search builds its lunr index in the browser with the language named in

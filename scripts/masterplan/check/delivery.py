@@ -1,70 +1,20 @@
-"""Rules on what was delivered: actuals, spending, status notes and evaluations.
+"""Rules on the evaluations file: years, dates, dimensions and programmes it names.
 
-A realisation is a fact about the past, so every year or date here is held against the
+An evaluation is a fact about the past, so every year or date here is held against the
 plan's reference date (``plan.yml: as_of``, else the build date) as well as the period.
+(A programme's actuals, spending and status note follow :mod:`.rules`, which the form
+shares.)
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
-from ..model import NOTE_REQUIRED, Evaluation, Masterplan, Program
+from ..model import Evaluation, Masterplan
 from ..problems import Problem, choice_hint
 from ..read.loader import EVALUATIONS_FILE, PLAN_FILE
 from ..read.schema import key_name
 from ..source import KeyPath, Yaml
-
-Report = Callable[[KeyPath, str, str, str], None]
-
-
-def check_program(plan: Masterplan, p: Program, at: Report) -> None:
-    """Actuals inside the period and not ahead of the reference date; spending inside the
-    programme's years; a reason for a delayed or cancelled programme."""
-    period, today = plan.info.period, plan.as_of
-    span = f"{period.start}–{period.end}"
-    future_hint = (
-        f"Tanggal acuan pemantauan adalah {today.isoformat()} (`as_of` di {PLAN_FILE}); "
-        "realisasi ditulis sesudah tahunnya berjalan."
-    )
-    for i, indicator in enumerate(p.indicators if "indicators" not in p.invalid else []):
-        for year in indicator.actuals:
-            path: KeyPath = ("indicators", i, "actuals", year)
-            if not period.start <= year <= period.end:
-                at(
-                    path,
-                    "year-out-of-period",
-                    f"Realisasi tahun {year} di luar periode {span}.",
-                    f"Periode rencana induk ({PLAN_FILE}) adalah {span}.",
-                )
-            elif year > today.year:
-                at(path, "year-in-future", f"Realisasi tahun {year} belum dapat diukur.", future_hint)
-    if "spending" not in p.invalid and not p.invalid & {"start_year", "end_year"}:
-        for i, line in enumerate(p.spending):
-            where: KeyPath = ("spending", i, "year")
-            if not p.start_year <= line.year <= p.end_year:
-                at(
-                    where,
-                    "year-out-of-period",
-                    f"Realisasi anggaran tahun {line.year} di luar tahun program "
-                    f"{p.start_year}–{p.end_year}.",
-                    "Catat belanja pada tahun pelaksanaan, atau ubah `start_year`/`end_year`.",
-                )
-            elif line.year > today.year:
-                at(
-                    where,
-                    "year-in-future",
-                    f"Realisasi anggaran tahun {line.year} belum terjadi.",
-                    future_hint,
-                )
-    if "status" not in p.invalid and p.status in NOTE_REQUIRED and not p.status_note.strip():
-        label = {"delayed": "tertunda", "cancelled": "dibatalkan"}[p.status]
-        at(
-            ("status",),
-            "missing-status-note",
-            f"Status `{p.status}` ({label}) tanpa keterangan.",
-            "Tambahkan `status_note: …` berisi alasan singkatnya, mis. "
-            "`status_note: Lelang ulang karena penyedia mundur.`",
-        )
 
 
 def check_evaluations(plan: Masterplan, doc: Yaml | None, ids: Iterable[str] | None) -> list[Problem]:

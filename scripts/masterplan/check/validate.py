@@ -6,8 +6,8 @@ and returns every problem, sorted by file and line.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -20,10 +20,8 @@ from ..read.loader import EVALUATIONS_FILE, PLAN_FILE, PROGRAM_DIR, load_plan
 from ..read.schema import key_name
 from ..source import KeyPath, Yaml
 from . import delivery as validate_delivery
+from . import rules
 
-#: What a contributor page may not contain, in narrative or front matter: template
-#: syntax. Pages are never rendered as templates; the rule keeps them from becoming so.
-TEMPLATE_MARKS = ("{{", "{%", "{#")
 #: At most this many text problems per file.
 MAX_TEXT_PROBLEMS = 20
 
@@ -69,23 +67,20 @@ def validate(plan: Masterplan, partial: Iterable[Program] = (), *, memo: Memo = 
     ``partial`` programmes have a wrong required field; their other fields are checked.
     """
     problems: list[Problem] = []
-    seen_ids: dict[str, Program] = {}
     programs = [*plan.programs, *partial]
+    # The first page that holds an id keeps it; a later one is told which page has it.
+    ids: dict[str, str] = {}
     for program in programs:
-        problems += _check_program(plan, program, memo)
-        if "id" in program.invalid:
-            continue
-        first = seen_ids.setdefault(program.id, program)
-        if first is not program:
-            problems.append(
-                _at(
-                    program,
-                    ("id",),
-                    "duplicate-id",
-                    f"Kode `{program.id}` sudah dipakai oleh `{first.path}`.",
-                    f"Gunakan kode berikutnya yang belum dipakai: `{next_id(plan, program.dimension)}`.",
-                )
-            )
+        if "id" not in program.invalid:
+            ids.setdefault(program.id, program.path)
+    base = rules.Context(
+        period=(plan.info.period.start, plan.info.period.end),
+        as_of=plan.as_of,
+        ids=ids,
+        next_ids={prefix: next_id(plan, dim) for dim, prefix in PREFIXES.items()},
+    )
+    for program in programs:
+        problems += _check_program(plan, program, memo, replace(base, path=program.path))
     for page in plan.pages.values():
         problems += _check_content(page, memo)
     return problems
@@ -103,7 +98,7 @@ def _at(item: Program | DimensionPage, path: KeyPath, code: str, message: str, h
     return Problem(file=item.path, line=line, code=code, key=key_name(path), message=message, hint=hint)
 
 
-def _check_program(plan: Masterplan, p: Program, memo: Memo) -> list[Problem]:
+def _check_program(plan: Masterplan, p: Program, memo: Memo, ctx: rules.Context) -> list[Problem]:
     out: list[Problem] = []
 
     def valid(*names: str) -> bool:
@@ -152,16 +147,6 @@ def _check_program(plan: Masterplan, p: Program, memo: Memo) -> list[Problem]:
                     choice_hint(key, opd_keys, source="data/opd.yml"),
                 )
             )
-    if valid("lead", "support") and p.lead in p.support:
-        out.append(
-            _at(
-                p,
-                ("support", p.support.index(p.lead)),
-                "lead-in-support",
-                f"`{p.lead}` adalah OPD pengampu sekaligus pendukung.",
-                f"Hapus `{p.lead}` dari `support`.",
-            )
-        )
     rpjmd_keys = plan.rpjmd_keys
     for i, key in enumerate(p.rpjmd):
         if valid("rpjmd") and key not in rpjmd_keys:
@@ -175,19 +160,17 @@ def _check_program(plan: Masterplan, p: Program, memo: Memo) -> list[Problem]:
                 )
             )
     out += _check_years(plan, p)
-    validate_delivery.check_program(plan, p, lambda *args: out.append(_at(p, *args)))
-    expected = {"done": 100, "planned": 0}.get(p.status) if valid("status", "progress") else None
-    if expected is not None and p.progress != expected:
-        label = {"done": "selesai", "planned": "direncanakan"}[p.status]
-        out.append(
-            _at(
-                p,
-                ("progress",),
-                "progress-mismatch",
-                f"Status `{p.status}` ({label}) tetapi progres {p.progress}%.",
-                f"Isi `progress: {expected}`, atau ubah status menjadi `ongoing`.",
+    for v in rules.violations(_record(p), ctx, program=True, skip=frozenset(p.invalid)):
+        if v.rule.scope == "program":
+            out.append(
+                _at(
+                    p,
+                    v.path,
+                    v.rule.code,
+                    rules.words(v.rule.message, v, ctx),
+                    rules.words(v.rule.hint, v, ctx),
+                )
             )
-        )
     out += _check_content(p, memo)
     return out
 
@@ -201,42 +184,18 @@ def _check_years(plan: Masterplan, p: Program) -> list[Problem]:
         year = getattr(p, key)
         if key not in p.invalid and not period.start <= year <= period.end:
             out.append(_at(p, (key,), "year-out-of-period", f"`{key}` {year} di luar periode {span}.", hint))
-    if p.invalid & {"start_year", "end_year"}:
-        return out  # budget years are checked against the programme's years
-    if p.start_year > p.end_year:
-        out.append(
-            _at(
-                p,
-                ("end_year",),
-                "year-order",
-                f"`start_year` {p.start_year} lebih besar daripada `end_year` {p.end_year}.",
-                "Tukar kedua tahun, atau perbaiki salah satunya.",
-            )
-        )
-    for i, line in enumerate(p.budget):
-        if not p.start_year <= line.year <= p.end_year or not period.start <= line.year <= period.end:
-            out.append(
-                _at(
-                    p,
-                    ("budget", i, "year"),
-                    "year-out-of-period",
-                    f"Anggaran tahun {line.year} di luar tahun program {p.start_year}–{p.end_year}.",
-                    "Pindahkan anggaran ke tahun pelaksanaan, atau ubah `start_year`/`end_year`.",
-                )
-            )
-    for i, indicator in enumerate(p.indicators):
-        for year in indicator.targets:
-            if not period.start <= year <= period.end:
-                out.append(
-                    _at(
-                        p,
-                        ("indicators", i, "targets", year),
-                        "year-out-of-period",
-                        f"Target tahun {year} di luar periode {span}.",
-                        hint,
-                    )
-                )
     return out
+
+
+def _record(p: Program) -> dict[str, Any]:
+    """The page's fields as the loader read them (values of a wrong type left out), as
+    plain data: what the form holds too."""
+    return {f.name: getattr(p, f.name) for f in fields(p) if not f.metadata.get("derived")} | {
+        "budget": [asdict(line) for line in p.budget],
+        "spending": [asdict(line) for line in p.spending],
+        "indicators": [asdict(i) for i in p.indicators],
+        "partners": [asdict(partner) for partner in p.partners],
+    }
 
 
 def _check_content(item: Program | DimensionPage, memo: Memo) -> list[Problem]:
@@ -255,8 +214,8 @@ def _content_problems(item: Program | DimensionPage) -> list[Problem]:
     out = _text_problems(item.path, item.meta) if item.meta is not None else []
     body = item.body
     for offset, text in enumerate(body.split("\n")):
-        if any(mark in text for mark in TEMPLATE_MARKS):
-            out.append(_template_problem(item.path, item.body_line + offset, ""))
+        if any(mark in text for mark in rules.TEMPLATE_MARKS):
+            out.append(_template_problem(item.path, item.body_line + offset))
     rendered = render(item.body, page=item.path.removeprefix("docs/"))
     out += [_change_problem(item, change) for change in rendered.changes]
     return out
@@ -265,37 +224,18 @@ def _content_problems(item: Program | DimensionPage) -> list[Problem]:
 def _text_problems(file: str, doc: Yaml) -> list[Problem]:
     """Template syntax or markup in any text value of a front matter or data file: they
     are plain text everywhere they go (pages, CSV, YAML, pull-request comments)."""
-    out: list[Problem] = []
-    for path, text in _strings(doc.data, ()):
-        if len(out) >= MAX_TEXT_PROBLEMS:
-            break  # a pasted list would bury the report; the first ones show the fix
-        if any(mark in text for mark in TEMPLATE_MARKS):
-            out.append(_template_problem(file, doc.line(path), key_name(path)))
-        if has_tag(text):
-            out.append(
-                Problem(
-                    file=file,
-                    line=doc.line(path),
-                    code="raw-html",
-                    key=key_name(path),
-                    message=f"`{key_name(path)}` memuat tag HTML.",
-                    hint="Tulis teks biasa; tanda < dan > tidak diperlukan.",
-                )
-            )
-    return out
-
-
-def has_tag(text: str) -> bool:
-    """Whether plain text holds something a browser could read as markup (``<a``,
-    ``</``, ``<!``, ``<?``). Front-matter values are printed escaped; the rule keeps
-    them plain text in every output (CSV, YAML, pull-request comments)."""
-    start = text.find("<")
-    while start != -1:
-        following = text[start + 1 : start + 2]
-        if following.isascii() and (following.isalpha() or following in "/!?"):
-            return True
-        start = text.find("<", start + 1)
-    return False
+    found = rules.text_violations(doc.data)[:MAX_TEXT_PROBLEMS]  # a pasted list would bury the report
+    return [
+        Problem(
+            file=file,
+            line=doc.line(v.path),
+            code=v.rule.code,
+            key=key_name(v.path),
+            message=rules.words(v.rule.message, v),
+            hint=rules.words(v.rule.hint, v),
+        )
+        for v in found
+    ]
 
 
 def _change_problem(item: Program | DimensionPage, change: Change) -> Problem:
@@ -366,28 +306,19 @@ def _remote(url: str) -> bool:
     return normal.startswith("//") or normal.lower().startswith(("http:", "https:"))
 
 
-def _template_problem(file: str, line: int | None, key: str) -> Problem:
+def _template_problem(file: str, line: int | None) -> Problem:
+    """Template syntax in a narrative line: the words of the rule on front-matter text."""
+    (rule,) = (r for r in rules.RULES if r.kind == "no-template")
+    v = rules.Violation(rule, (), {})
     return Problem(
         file=file,
         line=line,
-        code="template-syntax",
-        key=key,
-        message="Memuat sintaks templat (`{{`, `{%` atau `{#`).",
-        hint="Halaman kontributor tidak dirender sebagai templat; hapus kurung kurawal ganda "
-        "atau beri spasi di antaranya (`{ {`).",
+        code=rule.code,
+        key="",
+        message=rules.words(rule.message, v),
+        hint=rules.words(rule.hint, v),
     )
 
 
 def _clip(text: str) -> str:
     return text if len(text) <= 40 else text[:40] + "…"
-
-
-def _strings(value: Any, path: KeyPath) -> Iterator[tuple[KeyPath, str]]:
-    if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _strings(item, path + (key,))
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            yield from _strings(item, path + (i,))

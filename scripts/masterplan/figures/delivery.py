@@ -132,7 +132,7 @@ class Tally:
 def tally(programs: Iterable[Program], as_of: datetime.date) -> Tally:
     """The indicators of ``programs`` by state; a cancelled programme's are not counted
     (nobody reports on a programme that will not run)."""
-    counted = [p for p in programs if p.status != "cancelled"]
+    counted = [p for p in programs if p.counted]
     return Tally([Assessed(p, ind, latest(ind, as_of)) for p in counted for ind in p.indicators])
 
 
@@ -171,7 +171,7 @@ def attention(
     holds each page's last change (from git); a page without one is never called stale."""
     out = []
     for p in programs:
-        if p.status == "cancelled":
+        if not p.counted:
             continue  # shown with its note in the lists, never asked for an update
         last = updated.get(p.path)
         stale = last is not None and due_to_run(p, as_of) and (as_of - last).days > stale_after_days

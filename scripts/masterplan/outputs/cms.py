@@ -26,11 +26,13 @@ from typing import Any, Literal, get_args, get_origin
 import yaml
 
 from .. import fmt
+from ..check import rules
+from ..check.validate import next_id
 from ..model import DIMENSION_KEYS, PREFIXES, Masterplan, Opd, Program, RpjmdMission
 from ..read.files import PROGRAM_DIR
 from ..read.loader import OPD_FILE, RPJMD_FILE
 from ..read.schema import _hints, is_required, optional, pattern_hint, schema_fields
-from . import layout
+from . import layout, npm_files
 
 ASSETS = Path(__file__).parent / "admin"
 #: The project that holds this engine (scripts/masterplan/..): its node_modules serves a
@@ -39,42 +41,17 @@ ENGINE_ROOT = Path(__file__).resolve().parents[3]
 #: What Decap publishes in its npm package: the main bundle and the chunks it loads lazily.
 DECAP = "node_modules/decap-cms/dist"
 YAML_LIB = "node_modules/yaml/browser/dist"
+#: The form's own files (admin/), published beside npm's.
+OWN_FILES = (
+    "index.html",
+    "masterplan-cms.js",
+    "layout.js",
+    "numbers.js",
+    "rules.js",
+    "locale-id.js",
+    "preview.css",
+)
 
-#: Indonesian form labels of the fields contributors write, by field name. A test checks
-#: every schema field of the edited files has one (the hint comes from the model's doc).
-LABELS = {
-    "id": "Kode program",
-    "title": "Judul",
-    "element": "Elemen",
-    "lead": "OPD pengampu",
-    "support": "OPD pendukung",
-    "partners": "Mitra",
-    "name": "Nama",
-    "kind": "Jenis",
-    "horizon": "Jangka waktu",
-    "start_year": "Tahun mulai",
-    "end_year": "Tahun selesai",
-    "budget": "Anggaran",
-    "spending": "Realisasi anggaran",
-    "year": "Tahun",
-    "amount": "Jumlah (Rp)",
-    "source": "Sumber dana",
-    "indicators": "Indikator kinerja",
-    "unit": "Satuan",
-    "baseline": "Nilai awal",
-    "direction": "Arah",
-    "targets": "Target per tahun",
-    "actuals": "Realisasi per tahun",
-    "value": "Nilai",
-    "rpjmd": "Misi/tujuan RPJMD",
-    "status": "Status",
-    "status_note": "Keterangan status",
-    "progress": "Progres (%)",
-    "key": "Kunci",
-    "short": "Singkatan",
-    "team": "Tim GitHub",
-    "goals": "Tujuan",
-}
 #: Labels of coded values, where the site already has them.
 CHOICE_LABELS: dict[str, dict[str, str]] = {
     "horizon": fmt.HORIZON,
@@ -119,7 +96,7 @@ def fields(cls: type, plan: Masterplan, *, refs: dict[str, list[dict[str, str]]]
     for f in schema_fields(cls):
         tp = optional(hints[f.name])
         field: dict[str, Any] = {
-            "label": LABELS[f.name],
+            "label": fmt.FIELDS[f.name],
             "name": f.name,
             "hint": f.metadata["doc"].replace("`", ""),
             "required": is_required(f),
@@ -159,7 +136,7 @@ def _widget(f: dataclasses.Field[Any], tp: Any, plan: Masterplan, refs: dict[str
             # which holds lists of its own, opens folded to its summary.
             flat = not any(s["widget"] == "list" for s in sub)
             return {"widget": "list", "fields": sub, "summary": summary, "default": [], "collapsed": not flat}
-        return {"widget": "list", "field": {"label": LABELS[f.name], "name": f.name, "widget": "string"}}
+        return {"widget": "list", "field": {"label": fmt.FIELDS[f.name], "name": f.name, "widget": "string"}}
     if origin is dict:
         # A year mapping (targets: {2025: 10}) is a list of year/value rows in the form;
         # the writer turns it back into a mapping (layout.js).
@@ -171,14 +148,14 @@ def _widget(f: dataclasses.Field[Any], tp: Any, plan: Masterplan, refs: dict[str
             "collapsed": False,
             "fields": [
                 {
-                    "label": LABELS["year"],
+                    "label": fmt.FIELDS["year"],
                     "name": "year",
                     "widget": "number",
                     "value_type": "int",
                     "min": period.start,
                     "max": period.end,
                 },
-                {"label": LABELS["value"], "name": "value", "widget": "angka"},
+                {"label": fmt.FIELDS["value"], "name": "value", "widget": "angka"},
             ],
         }
     if tp is int:
@@ -353,10 +330,30 @@ def config(
     return out
 
 
-def layouts(styles: list[str] | None = None) -> dict[str, Any]:
-    """What the form's scripts need: the writer's layout (:mod:`layout`), the year
-    mappings, the labels of coded values, and the site's style sheets for the preview."""
+def rule_context(plan: Masterplan) -> dict[str, Any]:
+    """What the form's rules (admin/rules.js) need from the plan: what the validator's
+    :class:`~masterplan.check.rules.Context` holds, and the labels the form shows."""
+    ids: dict[str, str] = {}
+    for p in plan.programs:
+        ids.setdefault(p.id, p.path)
+    opds = {o.key: o.short for o in plan.opds}
     return {
+        "period": [plan.info.period.start, plan.info.period.end],
+        "as_of": plan.as_of.isoformat(),
+        "ids": ids,
+        "next_ids": {prefix: next_id(plan, dim) for dim, prefix in PREFIXES.items()},
+        "fields": fmt.FIELDS,
+        "labels": {"status": fmt.STATUS, "horizon": fmt.HORIZON, "lead": opds, "support": opds},
+    }
+
+
+def layouts(plan: Masterplan, styles: list[str] | None = None) -> dict[str, Any]:
+    """What the form's scripts need: the writer's layout (:mod:`layout`), the year
+    mappings, the labels of coded values, the validator's rules between fields with what
+    they need from the plan, and the site's style sheets for the preview."""
+    return {
+        "rules": rules.table(),
+        "context": rule_context(plan),
         "program": layout.as_config(layout.PROGRAM),
         "opd": layout.as_config(layout.OPD),
         "rpjmd": layout.as_config(layout.RPJMD),
@@ -427,7 +424,14 @@ def write(
     # under the old name cms.js), the yaml library, our own files.
     copies = {f.name: f for f in decap.iterdir() if f.name.endswith("decap-cms.js")}
     copies |= {f"yaml/{f.relative_to(yaml_lib).as_posix()}": f for f in yaml_lib.rglob("*") if f.is_file()}
-    for name in ("index.html", "masterplan-cms.js", "layout.js", "numbers.js", "locale-id.js", "preview.css"):
+    # Staff sign in to GitHub on this page: publish npm's files only when they are the
+    # ones package-lock.json pins (npm_files.Mismatch stops the build).
+    try:
+        npm_files.verify(home, "decap-cms", [f for f in copies.values() if decap in f.parents])
+        npm_files.verify(home, "yaml", [f for f in copies.values() if yaml_lib in f.parents])
+    except npm_files.Unverified as err:
+        raise Unavailable(str(err)) from None
+    for name in OWN_FILES:
         copies[name] = ASSETS / name
     _sync(copies, admin, keep={"config.yml", "layout.json"})
     # libyaml's emitter: the same text as yaml.safe_dump, ten times sooner (a test
@@ -444,4 +448,5 @@ def write(
     # The preview wears the site's own style sheets (Material's names carry a hash).
     styles = sorted(f"../{p.relative_to(out).as_posix()}" for p in out.glob("assets/stylesheets/*.css"))
     styles += [f"../{css}" for css in extra_css] + ["preview.css"]
-    (admin / "layout.json").write_text(json.dumps(layouts(styles), ensure_ascii=False, indent=1), "utf-8")
+    text = json.dumps(layouts(plan, styles), ensure_ascii=False, indent=1)
+    (admin / "layout.json").write_text(text, "utf-8")

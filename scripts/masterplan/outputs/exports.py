@@ -48,8 +48,10 @@ SCORE: dict[str, Any] = {"required": True, "minimum": 0, "maximum": SCORE_MAX}
 #: CSV an apostrophe goes before such a character wherever a cell could begin: at the
 #: start of the text and after any ``,``, ``;`` or line break, blanks and no-break spaces
 #: between them ignored. The JSON and the XLSX keep the text as written.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
-_CELL_START = re.compile(r"(^|[,;\r\n])([ \u00a0]*)(?=[=+\-@\t])")
+_FORMULA = "=+-@\t"
+#: (A line break starts a new row rather than a formula: it is guarded at the start only.)
+FORMULA_START = (*_FORMULA, "\r", "\n")
+_CELL_START = re.compile(rf"(^|[,;\r\n])([ \u00a0]*)(?=[{re.escape(_FORMULA)}])")
 #: Between the values of a multi-valued cell: neither separator a spreadsheet splits at.
 LIST_SEPARATOR = "|"
 
@@ -139,7 +141,7 @@ def _opd_rows(plan: Masterplan) -> Iterator[Row]:
     for o in plan.opds:
         roles = figures.opd_roles(o.key)
         # Money of the programmes the plan still counts, as on the site (not cancelled ones).
-        led = [p for p in roles.lead if p.status != "cancelled"]
+        led = [p for p in roles.lead if p.counted]
         yield {
             "kunci": o.key,
             "nama": o.name,

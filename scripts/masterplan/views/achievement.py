@@ -103,7 +103,7 @@ class AchievementViews(ViewBase):
                 dimensions=dimensions,
                 opds=opds,
                 attention=worst_first(whole),
-                cancelled=[p for p in self.plan.programs if p.status == "cancelled" and p.indicators],
+                cancelled=[p for p in self.plan.programs if not p.counted and p.indicators],
                 chart=chart,
                 STATES=delivery.STATES,
                 MET=delivery.MET,

@@ -161,7 +161,7 @@ class ViewBase:
     @cached_property
     def cancelled(self) -> list[Program]:
         """Cancelled programmes: listed, but left out of every total (pages say so)."""
-        return [p for p in self.plan.programs if p.status == "cancelled"]
+        return [p for p in self.plan.programs if not p.counted]
 
     @cached_property
     def quick_wins(self) -> list[Program]:

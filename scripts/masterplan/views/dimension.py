@@ -27,7 +27,7 @@ class DimensionViews(ViewBase):
             self.render_template(
                 "dimension_intro.html",
                 base,
-                total=sum(p.total_budget for p in programs if p.status != "cancelled"),
+                total=sum(p.total_budget for p in programs if p.counted),
                 **context,
             )
         )

@@ -4,6 +4,7 @@
 import { parse } from "./yaml/index.js";
 import { YearMap, dump, dumpList } from "./layout.js";
 import { readNumber, showNumber } from "./numbers.js";
+import { refusal } from "./rules.js";
 
 const CMS = window.CMS;
 const LAYOUT = await (await fetch("layout.json")).json();
@@ -158,6 +159,38 @@ function numberWidget(money) {
 const numberPreview = ({ value }) => h("span", {}, value === null || value === undefined ? "" : String(value));
 CMS.registerWidget("rupiah", numberWidget(true), numberPreview);
 CMS.registerWidget("angka", numberWidget(false), numberPreview);
+
+// --- The validator's rules, before saving ----------------------------------------------------
+
+// Year rows back to a mapping ({2025: 10}), as the file holds them and the rules read them.
+function fileShape(value) {
+  if (Array.isArray(value)) return value.map(fileShape);
+  if (value === null || typeof value !== "object") return value;
+  const out = {};
+  for (const [k, v] of Object.entries(value)) {
+    out[k] = YEARS.has(k) && Array.isArray(v) ? Object.fromEntries(v.map((row) => [row.year, row.value])) : fileShape(v);
+  }
+  return out;
+}
+
+// Decap runs this before it writes anything; an error stops the save and its text is
+// shown ("Gagal menyimpan entri: ..."), in the validator's words with the form's labels.
+CMS.registerEventListener({
+  name: "preSave",
+  handler: ({ entry }) => {
+    const data = entry.get("data").toJS();
+    const program = LAYOUT.collections.includes(entry.get("collection"));
+    const { body, ...front } = data;
+    const records = program ? [fileShape(front)] : (data.items || []).map(fileShape);
+    const context = { ...LAYOUT.context, path: entry.get("path") || "" };
+    const said = records.map((record) => refusal(record, LAYOUT.rules, context, program)).filter(Boolean);
+    if (said.length) {
+      const refused = new Error(said.join(" "));
+      refused.name = ""; // the toast shows the message alone, without "Error:"
+      throw refused;
+    }
+  },
+});
 
 // --- Preview -----------------------------------------------------------------------------
 

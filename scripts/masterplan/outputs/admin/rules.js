@@ -1,0 +1,128 @@
+// The validator's rules between fields (masterplan/check/rules.py), run by the form before
+// it saves. The table (which field, which kind, the Indonesian words) comes from the engine
+// through layout.json; each kind's check below mirrors `_check` in rules.py, and
+// tests/test_form_rules.py runs both on the same records. A module of its own so that the
+// tests run it in Node.js.
+
+const TEMPLATE_MARKS = ["{{", "{%", "{#"];
+const PLACEHOLDER = /\{(=?)([a-z_]+)(?::([a-z-]+))?\}/g;
+
+const isNumber = (v) => typeof v === "number" && Number.isFinite(v);
+const isMapping = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
+
+// Same rule as has_tag() in rules.py: "<" followed by an ASCII letter, "/", "!" or "?".
+export function hasTag(text) {
+  for (let i = text.indexOf("<"); i !== -1; i = text.indexOf("<", i + 1)) {
+    const next = text.charAt(i + 1);
+    if (/^[A-Za-z/!?]$/.test(next)) return true;
+  }
+  return false;
+}
+
+// Every [path, value] the dotted parts reach ("*": list items, "#": keys of a year mapping).
+function* reach(value, parts, path) {
+  if (!parts.length) {
+    yield [path, value];
+    return;
+  }
+  const [head, ...rest] = parts;
+  if (head === "*") {
+    if (Array.isArray(value)) for (let i = 0; i < value.length; i++) yield* reach(value[i], rest, [...path, i]);
+  } else if (head === "#") {
+    if (isMapping(value)) for (const key of Object.keys(value)) yield [[...path, Number(key)], Number(key)];
+  } else if (isMapping(value) && head in value) {
+    yield* reach(value[head], rest, [...path, head]);
+  }
+}
+
+function* texts(value, path) {
+  if (typeof value === "string") yield [path, value];
+  else if (Array.isArray(value)) for (let i = 0; i < value.length; i++) yield* texts(value[i], [...path, i]);
+  else if (isMapping(value)) for (const [k, v] of Object.entries(value)) yield* texts(v, [...path, k]);
+}
+
+// The validator's name of a place: budget[1].year, indicators[0].actuals[2027].
+export function keyName(path) {
+  let out = "";
+  for (const part of path) out += typeof part === "number" ? `[${part}]` : (out ? "." : "") + part;
+  return out;
+}
+
+function* check(rule, record, ctx) {
+  if (rule.field === "**") {
+    for (const [path, text] of texts(record, [])) {
+      const bad = rule.kind === "no-template" ? TEMPLATE_MARKS.some((m) => text.includes(m)) : hasTag(text);
+      if (bad) yield { rule, path, words: {} };
+    }
+    return;
+  }
+  const start = record.start_year;
+  const end = record.end_year;
+  const other = rule.other ? record[rule.other] : undefined;
+  const [first, last] = ctx.period;
+  for (const [path, value] of reach(record, rule.field.split("."), [])) {
+    const words = { value, other_value: other, list: path[0] };
+    let bad = false;
+    if (rule.kind === "order") bad = isNumber(value) && isNumber(other) && other > value;
+    else if (rule.kind === "in-period") bad = isNumber(value) && !(first <= value && value <= last);
+    else if (rule.kind === "within-years") {
+      Object.assign(words, { start, end });
+      bad = isNumber(value) && isNumber(start) && isNumber(end) && !(start <= value && value <= end && first <= value && value <= last);
+    } else if (rule.kind === "not-after-as-of") bad = isNumber(value) && value > Number(ctx.as_of.slice(0, 4));
+    else if (rule.kind === "note-when") bad = value in rule.values && !(typeof other === "string" && other.trim());
+    else if (rule.kind === "progress-when") {
+      const expected = typeof other === "string" && other in rule.values ? rule.values[other] : undefined;
+      words.expected = expected;
+      bad = expected !== undefined && isNumber(value) && value !== expected;
+    } else if (rule.kind === "not-in") bad = typeof value === "string" && value === other;
+    else if (rule.kind === "unused-id") {
+      const holder = typeof value === "string" ? ctx.ids[value] : undefined;
+      Object.assign(words, { path: holder, next: ctx.next_ids[String(value).split("-")[0]] ?? "" });
+      bad = holder !== undefined && holder !== ctx.path;
+    } else throw new Error(`unknown rule kind ${rule.kind}`);
+    if (bad) yield { rule, path, words };
+  }
+}
+
+// Every violation of the table's rules in one record (file shape: year mappings as
+// objects), in the validator's order: a place reported once, by the first rule.
+export function violations(record, rules, ctx, program) {
+  const out = [];
+  const seen = new Set();
+  for (const rule of rules) {
+    if (rule.scope === "program" && !program) continue;
+    for (const v of check(rule, record, ctx)) {
+      const key = keyName(v.path);
+      if (rule.field !== "**" && seen.has(key)) continue;
+      seen.add(key);
+      out.push(v);
+    }
+  }
+  return out;
+}
+
+// A rule's words as the form shows them: fields by their labels, coded values by theirs.
+export function words(template, v, ctx) {
+  const label = (name) => ctx.fields[name] ?? name;
+  const shown = (name, raw) => (ctx.labels[name] && ctx.labels[name][raw]) || String(raw);
+  const named = [...v.path].reverse().find((p) => typeof p === "string") ?? v.rule.field.split(".")[0];
+  const base = v.rule.field.split(".")[0];
+  const known = {
+    field: label(v.rule.field === "**" ? named : base),
+    other: label(v.rule.other),
+    value: shown(base, v.words.value),
+    other_value: shown(v.rule.other, v.words.other_value),
+    list: label(String(v.words.list)),
+    period: `${ctx.period[0]}–${ctx.period[1]}`,
+    as_of: ctx.as_of,
+  };
+  for (const name of ["start", "end", "path", "next", "expected"]) known[name] = v.words[name] === undefined ? "" : String(v.words[name]);
+  return template.replace(PLACEHOLDER, (_, coded, name, code) => (coded ? shown(name, code) : name in known ? known[name] : label(name)));
+}
+
+// What the form says instead of saving, or "" when every rule holds.
+export function refusal(record, rules, ctx, program) {
+  return violations(record, rules, ctx, program)
+    .map((v) => `${words(v.rule.message, v, ctx)} ${words(v.rule.hint, v, ctx)}`)
+    .join(" ");
+}
