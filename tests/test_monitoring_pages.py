@@ -50,7 +50,8 @@ def tally_rows(html: str, table_id: str) -> list[tuple[str, list[int]]]:
     body = table(html, table_id).split("<tbody>")[1].split("</tbody>")[0]
     rows = []
     for href, cells in re.findall(r'<tr><th scope="row"><a href="\.\./([^"]+)">.*?</th>(.*?)</tr>', body):
-        rows.append((href, [int(n) for n in re.findall(r'<td class="mp-num[^"]*">(\d+)</td>', cells)]))
+        numbers = re.findall(r'<td (?:data-label="[^"]*" )?class="mp-num[^"]*">(\d+)</td>', cells)
+        rows.append((href, [int(n) for n in numbers]))
     return rows
 
 
@@ -154,7 +155,7 @@ def test_unknown_programme_ids_are_shown_as_text(plan_repo: Path) -> None:
 def score_cells(html: str, table_id: str) -> list[tuple[str, list[str]]]:
     body = table(html, table_id).split("<tbody>")[1]
     return [
-        (re.sub(r"<[^>]+>", "", head), re.findall(r'<td class="mp-num">([^<]+)</td>', cells))
+        (re.sub(r"<[^>]+>", "", head), re.findall(r'<td (?:data-label="[^"]*" )?class="mp-num">([^<]+)</td>', cells))  # noqa: E501
         for head, cells in re.findall(r'<tr><th scope="row">(.*?)</th>(.*?)</tr>', body)
     ]
 

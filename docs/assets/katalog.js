@@ -54,14 +54,32 @@
     });
   });
 
-  // ?opd=dishub&status=delayed preselects filters, so other pages can link to a view.
-  var params = new URLSearchParams(window.location.search);
-  selects.forEach(function (select) {
-    var value = params.get(select.getAttribute("data-filter"));
-    if (value) select.value = value;
-  });
-  form.addEventListener("change", apply);
-  form.addEventListener("reset", function () { window.setTimeout(apply, 0); });
+  // The filters live in the address (?opd=dishub&status=delayed): a filtered list can be
+  // shared and opened fresh, and the back button returns to the previous choice.
+  function fromAddress() {
+    var params = new URLSearchParams(window.location.search);
+    selects.forEach(function (select) {
+      var value = params.get(select.getAttribute("data-filter")) || "";
+      var known = Array.prototype.some.call(select.options, function (o) { return o.value === value; });
+      select.value = known ? value : "";
+    });
+    apply();
+  }
+  function toAddress() {
+    var params = new URLSearchParams(window.location.search);
+    selects.forEach(function (select) {
+      var name = select.getAttribute("data-filter");
+      if (select.value) params.set(name, select.value); else params.delete(name);
+    });
+    var query = params.toString();
+    var address = window.location.pathname + (query ? "?" + query : "") + window.location.hash;
+    if (address !== window.location.pathname + window.location.search + window.location.hash) {
+      window.history.pushState(null, "", address);
+    }
+  }
+  form.addEventListener("change", function () { apply(); toAddress(); });
+  form.addEventListener("reset", function () { window.setTimeout(function () { apply(); toAddress(); }, 0); });
+  window.addEventListener("popstate", fromAddress);
   form.hidden = false;
-  apply();
+  fromAddress();
 })();

@@ -12,9 +12,16 @@ from collections.abc import Callable, Mapping, Sequence
 
 from markupsafe import Markup, escape
 
-WIDTH = 640
-LABEL = 190  # room for labels left of the bars
-ROW = 26
+#: Charts are drawn for the width a phone shows them at (a 360-pixel screen gives them
+#: 328 pixels), so a 12-unit label is at least 12 pixels there; wider screens scale them up
+#: to the cap in masterplan.css. Each label sits on its own line above its bar, so long
+#: names need no room beside the bars.
+WIDTH = 320
+FONT = 12  # matches .mp-chart's font-size
+CHAR = 6.6  # about this many units a character at FONT (Roboto, Arial)
+LABEL_LINE = 16  # a label's line
+BAR = 14
+ROW = LABEL_LINE + BAR + 8
 #: Status colours, readable on white and distinguishable in greyscale by order.
 STATUS_COLOURS = {
     "done": "#0b4f6c",
@@ -34,18 +41,17 @@ def bar_chart(
 ) -> Markup:
     """Horizontal bars, one per (label, value), scaled to the largest value."""
     top = max((v for _, v in items), default=0) or 1
-    height = ROW * len(items) + 8
-    span = WIDTH - LABEL - 130
-    parts = _open(title, describedby, height)
-    for i, (label, value) in enumerate(items):
-        y = 4 + i * ROW
+    texts = [value_text(v) for _, v in items]
+    span = WIDTH - 6 - CHAR * max((len(t) for t in texts), default=0)
+    parts = _open(title, describedby, ROW * len(items) + 4)
+    for i, ((label, value), text) in enumerate(zip(items, texts, strict=True)):
+        y = i * ROW
         width = max(1.0, span * value / top) if value else 0
         parts.append(
-            f'<text x="{LABEL - 8}" y="{y + 17}" text-anchor="end" class="mp-chart-label">'
-            f"{escape(_clip(label))}</text>"
-            f'<rect x="{LABEL}" y="{y + 4}" width="{width:.1f}" height="{ROW - 8}" class="mp-chart-bar"/>'
-            f'<text x="{LABEL + width + 6:.1f}" y="{y + 17}" class="mp-chart-value">'
-            f"{escape(value_text(value))}</text>"
+            f'<text x="0" y="{y + 12}" class="mp-chart-label">{escape(_clip(label))}</text>'
+            f'<rect x="0" y="{y + LABEL_LINE}" width="{width:.1f}" height="{BAR}" class="mp-chart-bar"/>'
+            f'<text x="{width + 6:.1f}" y="{y + LABEL_LINE + 11}" class="mp-chart-value">'
+            f"{escape(text)}</text>"
         )
     parts.append("</svg>")
     return Markup("".join(parts))
@@ -60,37 +66,42 @@ def stacked_chart(
     describedby: str,
 ) -> Markup:
     """One 100% bar per row, split by status, with a legend."""
-    height = ROW * len(rows) + 40
-    span = WIDTH - LABEL - 20
-    parts = _open(title, describedby, height)
+    legend = _legend([labels[key] for key in order], top=ROW * len(rows) + 8)
+    parts = _open(title, describedby, ROW * len(rows) + 8 + 20 * len({y for _, y in legend}))
     for i, (label, counts) in enumerate(rows):
-        y = 4 + i * ROW
+        y = i * ROW
         total = sum(counts.values()) or 1
-        x = float(LABEL)
-        parts.append(
-            f'<text x="{LABEL - 8}" y="{y + 17}" text-anchor="end" class="mp-chart-label">'
-            f"{escape(_clip(label))}</text>"
-        )
+        x = 0.0
+        parts.append(f'<text x="0" y="{y + 12}" class="mp-chart-label">{escape(_clip(label))}</text>')
         for key in order:
-            width = span * counts.get(key, 0) / total
+            width = WIDTH * counts.get(key, 0) / total
             if width:
                 parts.append(
-                    f'<rect x="{x:.1f}" y="{y + 4}" width="{width:.1f}" height="{ROW - 8}" '
+                    f'<rect x="{x:.1f}" y="{y + LABEL_LINE}" width="{width:.1f}" height="{BAR}" '
                     f'fill="{STATUS_COLOURS[key]}"/>'
                 )
             x += width
-    legend_y = ROW * len(rows) + 20
-    x = 8.0
-    for key in order:
+    for key, (x, y) in zip(order, legend, strict=True):
         parts.append(
-            f'<rect x="{x:.0f}" y="{legend_y}" width="12" height="12" fill="{STATUS_COLOURS[key]}"/>'
-            f'<text x="{x + 16:.0f}" y="{legend_y + 11}" class="mp-chart-legend">'
-            f"{escape(labels[key])}</text>"
+            f'<rect x="{x:.0f}" y="{y}" width="12" height="12" fill="{STATUS_COLOURS[key]}"/>'
+            f'<text x="{x + 16:.0f}" y="{y + 11}" class="mp-chart-legend">{escape(labels[key])}</text>'
         )
-        # About 7.5 px a character at the chart's 14 px font.
-        x += 16 + 7.5 * len(labels[key]) + 18
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+def _legend(texts: Sequence[str], *, top: float, mark: float = 16) -> list[tuple[float, float]]:
+    """Where each legend entry (a mark, then its text) goes: left to right, on a new line
+    when the next would pass the chart's right edge."""
+    out: list[tuple[float, float]] = []
+    x, y = 0.0, top
+    for text in texts:
+        width = mark + CHAR * len(text)
+        if x and x + width > WIDTH:
+            x, y = 0.0, y + 20
+        out.append((x, y))
+        x += width + 14
+    return out
 
 
 def _open(title: str, describedby: str, height: int) -> list[str]:
@@ -106,10 +117,12 @@ def _open(title: str, describedby: str, height: int) -> list[str]:
 
 
 def _clip(label: str) -> str:
-    return label if len(label) <= 26 else label[:25] + "…"
+    """A label that fits on its line (the full name is in the data table)."""
+    room = int(WIDTH / CHAR)
+    return label if len(label) <= room else label[: room - 1] + "…"
 
 
-SERIES_WIDTH = 400  # narrower than the bar charts: the text stays legible on a phone
+SERIES_WIDTH = WIDTH
 #: Each series drawn in its own colour, dash and marker, so colour is never the only cue.
 SERIES_STYLES = (
     ("#a33b00", "6 4", "square"),
@@ -136,21 +149,22 @@ def series_chart(
     grid = _ticks(min([0.0, *values]), max([0.0, *values]))
     low, high = grid[0], grid[-1]
     labels = [value_text(value) for value in grid]
-    # Room for the longest axis label, about 7.5 px a character at the chart's 14 px font.
-    left, right, top, plot_height = round(14 + 7.5 * max(len(t) for t in labels)), 20, 14, 130
+    # Room for the longest axis label.
+    left, right, top, plot_height = round(8 + CHAR * max(len(t) for t in labels)), 12, 14, 130
     bottom = top + plot_height
 
     def x_of(i: int) -> float:
-        pad = 24  # keeps the first and last marker off the axis
+        pad = 14  # keeps the first and last marker off the axis
         span = SERIES_WIDTH - left - right - 2 * pad
         return left + pad + (span * i / (len(years) - 1) if len(years) > 1 else span / 2)
 
     def y_of(value: float) -> float:
         return bottom - plot_height * (value - low) / (high - low)
 
+    legend = _legend([label for label, _ in series], top=bottom + 34, mark=36)
     parts = [
         f'<svg class="mp-chart mp-chart--series" role="img" aria-labelledby="{title_id}" '
-        f'aria-describedby="{describedby}" viewBox="0 0 {SERIES_WIDTH} {bottom + 64}" '
+        f'aria-describedby="{describedby}" viewBox="0 0 {SERIES_WIDTH} {max(y for _, y in legend) + 20}" '
         f'width="100%" preserveAspectRatio="xMinYMin meet">',
         f'<title id="{title_id}">{escape(title)}</title>',
     ]
@@ -177,18 +191,14 @@ def series_chart(
                     f'stroke="{colour}" stroke-width="2.5"{dashes}/>'
                 )
         parts.extend(_marker(x, y, marker, colour) for x, y in present)
-    legend_y = bottom + 44
-    x = float(left)
-    for (label, _), (colour, dash, marker) in zip(series, SERIES_STYLES, strict=False):
+    for (label, _), (colour, dash, marker), (x, y) in zip(series, SERIES_STYLES, legend, strict=False):
         dashes = f' stroke-dasharray="{dash}"' if dash else ""
         parts.append(
-            f'<line x1="{x:.0f}" y1="{legend_y}" x2="{x + 28:.0f}" y2="{legend_y}" '
+            f'<line x1="{x:.0f}" y1="{y + 6}" x2="{x + 28:.0f}" y2="{y + 6}" '
             f'stroke="{colour}" stroke-width="2.5"{dashes}/>'
-            + _marker(x + 14, legend_y, marker, colour)
-            + f'<text x="{x + 36:.0f}" y="{legend_y + 5}" class="mp-chart-legend">{escape(label)}</text>'
+            + _marker(x + 14, y + 6, marker, colour)
+            + f'<text x="{x + 36:.0f}" y="{y + 11}" class="mp-chart-legend">{escape(label)}</text>'
         )
-        # About 7.5 px a character at the chart's 14 px font.
-        x += 36 + 7.5 * len(label) + 24
     parts.append("</svg>")
     return Markup("".join(parts))
 

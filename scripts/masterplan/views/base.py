@@ -35,6 +35,11 @@ def md_text(value: Any) -> str:
     return _MD_SPECIAL.sub(r"\\\1", str(value))
 
 
+def years_span(start: int, end: int) -> Markup:
+    """``2025–2027`` that never breaks at its dash (a line break there split the range)."""
+    return Markup('<span class="mp-nowrap">{}</span>').format(fmt.years(start, end))
+
+
 def ticks(text: str) -> Markup:
     """Escape ``text`` and show its `backticked` parts as code (schema docs, messages)."""
     return Markup(re.sub(r"`([^`]+)`", r"<code>\1</code>", str(escape(text))))
@@ -68,7 +73,7 @@ def environment(bytecode_cache: BytecodeCache | None = None) -> Environment:
         rupiah_words=fmt.rupiah_words,
         number=fmt.number,
         date_id=fmt.date,
-        years=fmt.years,
+        years=years_span,
         md_text=md_text,
         ticks=ticks,
         yaml_value=yaml_value,
