@@ -279,9 +279,12 @@ class Figures:
             spent={r: spending.row_total(r) for r in order},
         )
 
-    def planned_spent_by_year(self) -> PlannedSpent:
-        """Per started year: that year's budget against that year's spending."""
-        budget, spending = self.budget_dimension_year(), self.spending_dimension_year()
+    def planned_spent_by_year(self, programs: Iterable[Program] | None = None) -> PlannedSpent:
+        """Per started year: that year's budget against that year's spending (of
+        ``programs``, by default every programme the plan counts)."""
+        if programs is not None:
+            programs = [p for p in programs if p.counted]
+        budget, spending = self.budget_source_year(programs), self.spending_source_year(programs)
         years = self.started_years
         return PlannedSpent(
             rows=years,

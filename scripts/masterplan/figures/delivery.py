@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-from ..model import Indicator, Program
+from ..model import Evaluation, Indicator, Program, Recommendation
 
 State = Literal["on-track", "behind", "not-reported", "not-due"]
 #: Indonesian labels of the states, worst first (the order pages list them in).
@@ -192,3 +192,57 @@ def planned_to_date(program: Program, as_of: datetime.date) -> int:
     """Budget of the years that have begun by ``as_of``: what spending is measured
     against (later years cannot have spending yet), on every page alike."""
     return sum(line.amount for line in program.budget if line.year <= as_of.year)
+
+
+def last_passed_year(first: int, last: int, as_of: datetime.date) -> int | None:
+    """The latest year of the period that has ended by ``as_of``: the year a programme is
+    judged on ("behind in 2025"); ``None`` before the first year has ended."""
+    year = min(as_of.year - 1, last)
+    return year if year >= first else None
+
+
+@dataclass(frozen=True)
+class Behind:
+    """A programme behind in a year: its indicators below target or not reported then."""
+
+    program: Program
+    missed: list[tuple[Indicator, IndicatorYear]]
+
+
+def behind(programs: Iterable[Program], year: int, as_of: datetime.date) -> list[Behind]:
+    """Counted programmes with an indicator below target or not reported in ``year``, the
+    most such indicators first (the plan's order breaks ties)."""
+    out = []
+    for p in programs:
+        if not p.counted:
+            continue
+        missed = [
+            (ind, y)
+            for ind in p.indicators
+            for y in indicator_years(ind, as_of)
+            if y.year == year and y.state in ("behind", "not-reported")
+        ]
+        if missed:
+            out.append(Behind(p, missed))
+    return sorted(out, key=lambda b: -len(b.missed))
+
+
+def by_lead(items: Iterable[Behind], opd_order: Iterable[str]) -> list[tuple[str, list[Behind]]]:
+    """``items`` grouped by lead OPD, worst first: the most programmes behind, then the
+    most indicators missed; equal OPDs keep the plan's order."""
+    groups: dict[str, list[Behind]] = {key: [] for key in opd_order}
+    for b in items:
+        groups.setdefault(b.program.lead, []).append(b)
+    filled = [(key, group) for key, group in groups.items() if group]
+    return sorted(filled, key=lambda g: (-len(g[1]), -sum(len(b.missed) for b in g[1])))
+
+
+def answers(evaluations: Iterable[Evaluation]) -> dict[str, list[tuple[int, Recommendation]]]:
+    """Programme id -> the recommendations it answers, as (evaluation year, recommendation),
+    the latest evaluation first."""
+    out: dict[str, list[tuple[int, Recommendation]]] = {}
+    for e in sorted(evaluations, key=lambda e: -e.year):
+        for rec in e.recommendations:
+            for id_ in dict.fromkeys(rec.programs):
+                out.setdefault(id_, []).append((e.year, rec))
+    return out

@@ -80,6 +80,26 @@ class AchievementViews(ViewBase):
             sorted(opds, key=lambda r: r.tally.badness),
         )
 
+    def behind(self, base: str) -> str:
+        """Programmes behind in the last year that has passed, by lead OPD, worst first:
+        the answer /capaian/ and /progres/ open with."""
+        period, as_of = self.plan.info.period, self.plan.as_of
+        year = delivery.last_passed_year(period.start, period.end, as_of)
+        items = delivery.behind(self.plan.programs, year, as_of) if year is not None else []
+        judged = sum(
+            1 for p in self.plan.counted_programs if any(year in ind.targets for ind in p.indicators)
+        )
+        return self.render_template(
+            "behind.html",
+            base,
+            year=year,
+            as_of=as_of,
+            judged=judged,
+            total=len(items),
+            groups=delivery.by_lead(items, [o.key for o in self.plan.opds]),
+            capaian=capaian,
+        )
+
     def achievement(self, base: str) -> str:
         """Indicators by state per dimension and lead OPD, then those behind or missing."""
         dimensions, opds = self.achievement_rows()
@@ -94,7 +114,7 @@ class AchievementViews(ViewBase):
             title="Keadaan indikator per dimensi",
             describedby="capaian-dimensi",
         )
-        return self.defer(
+        return self.defer(self.behind(base)) + self.defer(
             self.render_template(
                 "achievement.html",
                 base,

@@ -20,10 +20,11 @@ from jinja2 import BytecodeCache, Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from .. import fmt
+from ..figures import delivery
 from ..figures.aggregate import Figures, Table
 from ..html.safehtml import fill_slots, slot
 from ..html.urls import dimension_url, page_url
-from ..model import PREFIXES, Masterplan, Program
+from ..model import PREFIXES, Masterplan, Program, Recommendation
 from ..read.history import Revision
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -136,6 +137,11 @@ class ViewBase:
     def _kept_html(self, name: str) -> str | None:
         kind, _, index = name.partition("-")
         return self._kept[int(index)].strip() if kind == "kept" else None
+
+    @cached_property
+    def answers(self) -> dict[str, list[tuple[int, Recommendation]]]:
+        """Programme id -> the evaluation recommendations it answers, latest first."""
+        return delivery.answers(self.plan.evaluations)
 
     def opd_name(self, key: str) -> str:
         opd = self._opds.get(key)

@@ -7,8 +7,10 @@ from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
-from ..model import Dimension, Opd, Program
+from ..figures import delivery
+from ..model import Dimension, Opd, Program, Recommendation
 from .base import ViewBase, md_text, program_order
+from .budget import absorption_text
 
 
 class CatalogueViews(ViewBase):
@@ -71,11 +73,38 @@ class CatalogueViews(ViewBase):
         attention = self.defer(
             self.attention_list(roles.lead, base, f"Program yang dipimpin {opd.short} dan perlu diperbarui")
         )
+        as_of = self.plan.as_of
+        period = self.plan.info.period
+        year = delivery.last_passed_year(period.start, period.end, as_of)
+        # Each recommendation once, with the OPD's programmes that answer it.
+        recommendations: dict[str, tuple[int, Recommendation, list[Program]]] = {}
+        for p in sorted(roles.lead + roles.support, key=program_order):
+            for evaluation_year, rec in self.answers.get(p.id, []):
+                recommendations.setdefault(rec.key, (evaluation_year, rec, []))[2].append(p)
+        context = dict(
+            opd=opd,
+            roles=roles,
+            as_of=as_of,
+            spent=f.planned_spent_by_year(roles.lead),
+            absorption_text=absorption_text,
+            tally=delivery.tally(roles.lead, as_of),
+            STATES=delivery.STATES,
+            behind_year=year,
+            behind=delivery.behind(roles.lead, year, as_of) if year is not None else [],
+            delayed=[p for p in sorted(roles.lead, key=program_order) if p.status == "delayed"],
+            recommendations=sorted(recommendations.values(), key=lambda r: (-r[0], r[1].key)),
+        )
+        # Deferred like the tables: readers browse them; the search index stays small.
+        sections = {
+            part: Markup(self.defer(self.render_template("opd_delivery.html", base, part=part, **context)))
+            for part in ("spent", "results", "delayed", "answers")
+        }
         return self.render_template(
             "opd_page.md",
             base,
             opd=opd,
             roles=roles,
+            sections=sections,
             roles_table=Markup(roles_table),
             attention=Markup(attention),
             dimensions_involved=sum(1 for r in f.roles[opd.key].values() if r.count),

@@ -159,6 +159,7 @@ class ProgramViews(ViewBase):
             history=self._history_entries(program),
             unreadable=sum(not r.readable for r in self.history.get(program.path, [])),
             in_git=program.path in self.history,
+            answers=self.answers.get(program.id, []),
         )
         return {name: self.render_template(f"program_{name}.html", base, **context) for name in PROGRAM_SLOTS}
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
@@ -29,7 +30,7 @@ class ProgressViews(ViewBase):
             title="Sebaran status program per dimensi",
             describedby="progres-dimensi",
         )
-        return self.defer(
+        return self.defer(self.behind(base)) + self.defer(
             self.render_template(
                 "progress.html",
                 base,
@@ -65,6 +66,10 @@ class ProgressViews(ViewBase):
             as_of=self.plan.as_of,
             stale_after_days=self.plan.info.stale_after_days,
         )
+
+    if TYPE_CHECKING:  # provided by AchievementViews: both pages open with who is behind
+
+        def behind(self, base: str) -> str: ...
 
     def rpjmd(self, base: str) -> str:
         """Each RPJMD mission and goal with the programmes that serve it, gaps marked."""
