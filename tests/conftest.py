@@ -111,7 +111,7 @@ class Built:
     stdout: str = ""
 
 
-def build_site(repo: Path, *, strict: bool = True) -> Built:
+def build_site(repo: Path, *, strict: bool = True, dirty: bool = False) -> Built:
     """A real `mkdocs build` of ``repo`` into ``repo/site``, in this process: what MkDocs'
     command does (load the config, start the plugins, build), with its log captured as the
     command prints it, and an unexpected exception as the traceback it would print. A new
@@ -130,9 +130,9 @@ def build_site(repo: Path, *, strict: bool = True) -> Built:
     code = 0
     try:
         config = load_config(str(repo / "mkdocs.yml"), site_dir=str(repo / "site"), strict=strict)
-        config.plugins.on_startup(command="build", dirty=False)
+        config.plugins.on_startup(command="build", dirty=dirty)
         try:
-            build(config)
+            build(config, dirty=dirty)
         finally:
             config.plugins.on_shutdown()
     except (Abort, BuildError, ConfigurationError, PluginError) as err:

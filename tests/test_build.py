@@ -483,3 +483,13 @@ def test_readers_see_indonesian_and_no_developer_page_and_the_log_no_page_list(s
     assert "not included in the" not in result.stderr, result.stderr
     assert (site / "program/living/alat-bantu/index.html").is_file()
     assert (site / "opd/dishub/index.html").is_file()
+
+
+def test_serve_prints_only_what_a_newcomer_needs(site_repo: Path) -> None:
+    """`scripts/serve` builds with --dirty: no macros chatter, no warning about dirty
+    builds (every aggregating page is rebuilt), no line per generated page."""
+    built = build_site(site_repo, dirty=True)
+    assert built.returncode == 0, built.stderr
+    lines = [line for line in built.stderr.splitlines() if line.strip()]
+    assert not [line for line in lines if "[macros]" in line or "dirty" in line], lines
+    assert len(lines) <= 3, lines

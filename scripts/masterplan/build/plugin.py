@@ -55,10 +55,27 @@ class _PlainLines(logging.Filter):
         return True
 
 
+class _Quiet(logging.Filter):
+    """What `scripts/serve` and a build print is what a newcomer needs to read:
+    mkdocs-macros' report of its modules and variables (8 INFO lines a build) is left out,
+    and so is MkDocs' warning about ``--dirty`` builds: this plugin rebuilds every page
+    that aggregates the plan on every save (see :meth:`MasterplanPlugin.on_files`), so
+    the inaccurate pages it warns of do not occur. Warnings and errors all pass."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name.startswith("mkdocs.plugins.mkdocs_macros") and record.levelno <= logging.INFO:
+            return False
+        return not (
+            record.name == "mkdocs.commands.build" and str(record.msg).startswith("A 'dirty' build")
+        )
+
+
 def _escape_the_log() -> None:
-    """Put :class:`_PlainLines` on the handlers that print MkDocs' log (its command's)."""
+    """Put :class:`_Quiet` and :class:`_PlainLines` on the handlers that print MkDocs'
+    log (its command's)."""
     for handler in logging.getLogger("mkdocs").handlers:
         if not any(isinstance(f, _PlainLines) for f in handler.filters):
+            handler.addFilter(_Quiet())
             handler.addFilter(_PlainLines())
 
 #: Material's search dialog has no accessible name (axe `aria-dialog-name`, Lighthouse).
