@@ -1,6 +1,6 @@
 """Who is behind, on a phone: the sample site measured in a real browser at 360 and 1280
-pixels. Every table's cells are on screen without scrolling sideways (the matrices and the
-roadmap excepted: they are grids that scroll with their first column fixed), no table is
+pixels. Every table's cells are on screen without scrolling sideways (the OPD × programme
+matrices excepted: grids that scroll with their first column fixed), no table is
 wider than its column, words break only between words (or after a hyphen), programme codes
 never, and every chart label is at least 12 CSS pixels tall on a phone."""
 
@@ -27,8 +27,9 @@ PAGES = [
     "progres/",
     "cetak/",
 ]
-#: Grids read across both axes: they scroll inside their frame, headers fixed.
-GRIDS = ".mp-matrix, .mp-roadmap"
+#: The OPD × programme matrices are grids read across both axes: they scroll inside
+#: their frame, with the OPD column and the header row fixed.
+GRIDS = ".mp-matrix"
 
 MEASURE = (Path(__file__).parent / "phone_measure.js").read_text("utf-8")
 
