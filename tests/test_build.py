@@ -493,3 +493,18 @@ def test_serve_prints_only_what_a_newcomer_needs(site_repo: Path) -> None:
     lines = [line for line in built.stderr.splitlines() if line.strip()]
     assert not [line for line in lines if "[macros]" in line or "dirty" in line], lines
     assert len(lines) <= 3, lines
+
+
+def test_readers_see_no_english_interface_text(sample: tuple[Path, Masterplan]) -> None:
+    """The theme's strings are Indonesian (footer, search, heading links); the credit to
+    the theme is kept, in Indonesian, on /tentang/."""
+    site, _ = sample
+    english = ("Permanent link", "Made with", "Skip to content", "Back to top", "Initializing search",
+               "Type to start searching", "Copy to clipboard", "Previous", "Next")  # fmt: skip
+    for page in site.rglob("*.html"):
+        if "admin" in page.relative_to(site).parts:
+            continue  # the form has its own Indonesian locale (admin/locale-id.js)
+        text = page.read_text("utf-8")
+        found = [word for word in english if word in text]
+        assert not found, f"{page.relative_to(site)}: {found}"
+    assert "Material for MkDocs" in (site / "tentang/index.html").read_text("utf-8")

@@ -225,7 +225,7 @@ def test_a_programme_page_renders_as_if_its_panels_and_narrative_were_one_text()
 
 def _as_in_the_book(page_html: str) -> str:
     """The print edition's form of a page's narrative: headings h5, no ids, no permalinks."""
-    html = re.sub(r'<a class="headerlink" href="#[^"]*" title="Permanent link">¶</a>', "", page_html)
+    html = re.sub(r'<a class="headerlink" href="#[^"]*" title="Tautan ke bagian ini">¶</a>', "", page_html)
     return re.sub(r"</h[1-6]>", "</h5>", re.sub(r'<h[1-6] id="[^"]*">', "<h5>", html))
 
 

@@ -80,6 +80,10 @@ _NONCE = secrets.token_hex(8)
 _SLOT = re.compile(r"<!-- masterplan:([a-z0-9-]+) -->")
 
 
+#: The title of a heading's ¶ link, in Indonesian as the site's mkdocs.yml sets it for
+#: Markdown headings (``toc: permalink_title``).
+PERMALINK_TITLE = "Tautan ke bagian ini"
+
 def slot(name: str) -> str:
     """The one way generated HTML gets into a page that contributor text passes through.
 
@@ -351,7 +355,7 @@ def _anchor_headings(fragment: str) -> tuple[str, list[dict[str, Any]]]:
         parts += [
             fragment[start:at],
             f'<h{level} id="{anchor}">{inner}<a class="headerlink" href="#{anchor}" '
-            f'title="Permanent link">¶</a></h{level}>',
+            f'title="{PERMALINK_TITLE}">¶</a></h{level}>',
         ]
         flat.append({"level": int(level), "id": anchor, "name": name, "children": []})
         start = end + 5
