@@ -21,10 +21,11 @@ with its label by the form; ``{=status:ongoing}`` is a coded value, written
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from .. import fmt
@@ -62,7 +63,7 @@ class Rule:
     message: str
     hint: str
     other: str = ""
-    values: Mapping[str, int] = field(default_factory=dict)
+    values: Mapping[str, int] = dataclasses.field(default_factory=dict)
     #: "program": programme pages only; "any": every record the form or the validator reads.
     scope: str = "program"
 
@@ -182,8 +183,8 @@ class Context:
 
     period: tuple[int, int]
     as_of: datetime.date
-    ids: Mapping[str, str] = field(default_factory=dict)
-    next_ids: Mapping[str, str] = field(default_factory=dict)
+    ids: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    next_ids: Mapping[str, str] = dataclasses.field(default_factory=dict)
     path: str = ""
 
 

@@ -81,10 +81,10 @@ def stacked_chart(
                     f'fill="{STATUS_COLOURS[key]}"/>'
                 )
             x += width
-    for key, (x, y) in zip(order, legend, strict=True):
+    for key, (left, top) in zip(order, legend, strict=True):
         parts.append(
-            f'<rect x="{x:.0f}" y="{y}" width="12" height="12" fill="{STATUS_COLOURS[key]}"/>'
-            f'<text x="{x + 16:.0f}" y="{y + 11}" class="mp-chart-legend">{escape(labels[key])}</text>'
+            f'<rect x="{left:.0f}" y="{top}" width="12" height="12" fill="{STATUS_COLOURS[key]}"/>'
+            f'<text x="{left + 16:.0f}" y="{top + 11}" class="mp-chart-legend">{escape(labels[key])}</text>'
         )
     parts.append("</svg>")
     return Markup("".join(parts))
