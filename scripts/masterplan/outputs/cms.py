@@ -17,7 +17,6 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import json
-import os
 import re
 import shutil
 import typing
@@ -384,8 +383,7 @@ def _sync(copies: dict[str, Path], folder: Path, *, keep: set[str]) -> None:
 
     A file already there with the source's size and time is left alone: `mkdocs serve`
     writes into the same folder on every rebuild, and copying Decap's 6.4 MB again cost
-    each one 0.3 s. A new file is a hard link where the disk allows (0.01 s, not 0.1 s,
-    for a fresh site)."""
+    each one 0.3 s."""
     for name, source in copies.items():
         target = folder / name
         stat = source.stat()
@@ -395,11 +393,9 @@ def _sync(copies: dict[str, Path], folder: Path, *, keep: set[str]) -> None:
                 continue
         target.parent.mkdir(parents=True, exist_ok=True)
         target.unlink(missing_ok=True)
-        try:
-            # A hard link when the site is on the same disk: no 6.4 MB copy per build.
-            os.link(source, target)
-        except OSError:
-            shutil.copy2(source, target)
+        # A copy, never a hard link: whatever later writes to the site (a test, a deploy
+        # step) must not write through to node_modules or the engine's own files.
+        shutil.copy2(source, target)
     wanted = set(copies) | keep
     for path in sorted(folder.rglob("*"), reverse=True):  # files before their folders
         name = path.relative_to(folder).as_posix()
