@@ -12,6 +12,7 @@ from typing import Any
 
 from masterplan.build.site import SITE_KEY, Site, base_of, is_contributor_page
 from masterplan.model import (
+    Allocation,
     BimtekStage,
     BudgetLine,
     Dimension,
@@ -51,6 +52,7 @@ GUIDE_SCHEMAS: dict[str, type] = {
     "dimension-data": Dimension,
     "element": Element,
     "spending": SpendingLine,
+    "allocation": Allocation,
     "evaluation": Evaluation,
     "evaluation-parts": EvaluationParts,
     "recommendation": Recommendation,

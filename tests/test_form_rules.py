@@ -58,12 +58,18 @@ WIDGET = {
     "missing-field": lambda f: f.get("required") is True,
     # Every widget writes its own type: a number field a number, a list a list.
     "bad-type": lambda f: "widget" in f,
-    "bad-value": lambda f: "options" in f or "min" in f or f.get("widget") in ("rupiah", "angka"),
+    "bad-value": lambda f: (
+        "options" in f
+        or "min" in f
+        or f.get("widget") in ("rupiah", "angka")
+        or "pattern" in f.get("field", {})  # each code of a list of codes
+    ),
     "bad-id": lambda f: "pattern" in f,
     "id-prefix-mismatch": lambda f: "pattern" in f,
     "element-not-in-dimension": lambda f: "options" in f,
     "unknown-opd": lambda f: "options" in f,
     "unknown-rpjmd": lambda f: "options" in f,
+    "unknown-code": lambda f: "options" in f,  # the region's sub-kegiatan, from its table
     "year-out-of-period": lambda f: "min" in f and "max" in f,
 }
 
@@ -119,7 +125,7 @@ def test_every_validator_problem_on_a_form_field_is_refused_by_the_form(tmp_path
     shutil.copytree(FIXTURE, tmp_path / "base")
     base = check(tmp_path / "base").plan
     assert base is not None
-    config = cms.config(base)  # the form's fields do not depend on the case
+    base_config = cms.config(base)  # when a case leaves no plan to build the form from
     for case_file in CASES:
         case = yaml.safe_load(case_file.read_text(encoding="utf-8"))
         repo = tmp_path / case_file.stem
@@ -136,6 +142,8 @@ def test_every_validator_problem_on_a_form_field_is_refused_by_the_form(tmp_path
                 assert problem.code in ("raw-html", "template-syntax"), problem
                 continue  # the narrative: the renderer's check, in the pull request
             dimension = problem.file.split("/")[2]
+            # The form of this plan: its choices come from the plan's own data files.
+            config = cms.config(report.plan) if report.plan is not None else base_config
             (collection,) = (c for c in config["collections"] if c["name"] == f"program-{dimension}")
             field = _form_field(collection["fields"], key)
             if field is None:
@@ -192,6 +200,11 @@ def _broken() -> list[tuple[str, dict[str, Any]]]:
     variant("lead in support", support=["dinsos", "dishub"])
     variant("id of another page", id="ECO-01")
     variant("markup and template", title="<b>Alat</b> {{ x }}")
+    pagu = {"year": 2025, "source": "APBD", "phase": "murni", "amount": 1}
+    variant("allocation twice", allocations=[pagu, {**pagu, "amount": 2}])
+    variant("allocation outside", allocations=[{**pagu, "year": 2028}])
+    line = {"year": 2025, "amount": 1, "source": "APBD", "quarter": 2}
+    variant("quarter twice", spending=[line, dict(line)])
     record = variant("actuals", indicators=copy.deepcopy(_page()["indicators"]))
     record["indicators"][0]["actuals"] = {2025: 5, 2027: 9, 2031: 1}
     record["indicators"][0]["targets"] = {2024: 1}
@@ -230,6 +243,8 @@ def test_python_and_javascript_rules_agree_and_the_form_speaks_in_labels(plan_re
         by_name["done at 40"][0]["hint"] == "Isi Progres (%) dengan 100, atau ubah Status menjadi Berjalan."
     )
     assert "docs/program/economy/" in by_name["id of another page"][0]["message"]
+    twice = by_name["allocation twice"][0]["message"]
+    assert twice == "Pagu APBD 2025 APBD murni sudah tertulis di butir ke-1."
 
 
 def test_the_validator_prints_the_same_rule_with_keys(plan_repo: Path) -> None:

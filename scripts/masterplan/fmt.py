@@ -76,6 +76,16 @@ FIELDS = {
     "short": "Singkatan",
     "team": "Tim GitHub",
     "goals": "Tujuan",
+    "sub_activities": "Kode sub-kegiatan",
+    "shared_sub_activities": "Sub-kegiatan dipakai bersama",
+    "allocations": "Pagu APBD",
+    "phase": "Tahap APBD",
+    "quarter": "Triwulan",
+    "definition": "Definisi",
+    "formula": "Rumus",
+    "frequency": "Frekuensi",
+    "producer": "OPD produsen data",
+    "code": "Kode indikator",
 }
 
 MONTHS = [

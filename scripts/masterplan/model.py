@@ -30,10 +30,23 @@ Source = Literal["APBD", "APBN", "DAK", "CSR", "KPBU", "hibah", "swasta", "desa"
 Status = Literal["planned", "ongoing", "done", "delayed", "cancelled"]
 Rating = Literal["baik", "sedang", "kurang"]
 Direction = Literal["up", "down"]
+Phase = Literal["murni", "perubahan"]
+Frequency = Literal["tahunan", "semesteran", "triwulanan", "bulanan"]
 
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 PROGRAM_ID = r"^[A-Z]{3}-[0-9]{1,4}$"
 GITHUB_HANDLE = r"^@[A-Za-z0-9][A-Za-z0-9-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)?$"
+#: A sub-kegiatan of the regional nomenclature (Permendagri 90/2019 and its Kepmendagri
+#: updates): urusan, bidang, program, kegiatan (two parts), sub-kegiatan, as
+#: ``1.02.02.2.01.0001``. Regional finance systems write the kegiatan's first part with two
+#: digits (``1.02.02.02.01.0001``): the same code (:func:`canonical_code`). ``X`` stands in
+#: the urusan and bidang of the supporting programmes (``X.XX.01.2.01.0001``).
+SUB_ACTIVITY = r"^[0-9X]\.[0-9X]{2}\.[0-9]{2}\.0?[0-9]\.[0-9]{2}\.[0-9]{4}$"
+#: A code of the nomenclature at any level: urusan ``1``, bidang ``1.02``, program
+#: ``1.02.02``, kegiatan ``1.02.02.2.01``, sub-kegiatan ``1.02.02.2.01.0001``.
+NOMENCLATURE_CODE = r"^[0-9X](\.[0-9X]{2}(\.[0-9]{2}(\.0?[0-9]\.[0-9]{2}(\.[0-9]{4})?)?)?)?$"
+#: Levels of the nomenclature, by the number of dot-separated parts of a code.
+NOMENCLATURE_LEVELS = {1: "urusan", 2: "bidang urusan", 3: "program", 5: "kegiatan", 6: "sub-kegiatan"}
 
 #: Years a plan, a programme or a budget line may name.
 FIRST_YEAR, LAST_YEAR = 2000, 2100
@@ -184,6 +197,15 @@ class BimtekStage:
     output: str = spec("Apa yang dihasilkan tahap ini.")
 
 
+def canonical_code(code: str) -> str:
+    """A nomenclature code in the decree's shape: a two-digit first part of the kegiatan
+    (``1.02.02.02.01.0001``, from regional systems) is written with one (``…02.2.01…``)."""
+    parts = code.split(".")
+    if len(parts) >= 5 and len(parts[3]) == 2 and parts[3].startswith("0"):
+        parts[3] = parts[3][1]
+    return ".".join(parts)
+
+
 @dataclass
 class PlanInfo:
     """The plan as a whole, from ``data/plan.yml``."""
@@ -223,6 +245,14 @@ class PlanInfo:
         "Bawaan: tanggal situs dibangun.",
         default=None,
         example="2026-01-31",
+    )
+    nomenclature: str = spec(
+        "Keputusan yang diikuti tabel nomenklatur data/nomenclature.csv.",
+        default="",
+        example="Kepmendagri 050-5889 Tahun 2021",
+    )
+    region_code: str = spec(
+        "Kode wilayah Kemendagri.", default="", pattern=r"^[0-9]{2}(\.[0-9]{2})?$", example="33.07"
     )
     stale_after_days: int = spec(
         "Program berjalan yang tidak diubah selama sekian hari ditandai perlu diperbarui.",
@@ -272,6 +302,26 @@ class SpendingLine:
         example=310000000,
     )
     source: Source = spec("Sumber dana, sama dengan pada `budget`.")
+    quarter: int | None = spec(
+        "Triwulan (1 sampai 4) bila realisasi dilaporkan per triwulan; tanpa isian ini baris "
+        "berlaku untuk setahun.",
+        default=None,
+        minimum=1,
+        maximum=4,
+        example=2,
+    )
+
+
+@dataclass
+class Allocation:
+    """The APBD allocation (pagu) of a programme for one year, source and phase."""
+
+    year: int = spec("Tahun anggaran.", minimum=FIRST_YEAR, maximum=LAST_YEAR, example=2026)
+    source: Source = spec("Sumber dana.")
+    phase: Phase = spec("Tahap APBD: `murni` atau `perubahan`.")
+    amount: int = spec(
+        "Pagu dalam rupiah, bilangan bulat tanpa titik.", minimum=0, maximum=NUMBER_LIMIT, example=300000000
+    )
 
 
 @dataclass
@@ -298,6 +348,11 @@ class Indicator:
         "makin rendah makin baik (mis. angka stunting).",
         default="up",
     )
+    definition: str = spec("Definisi indikator (metadata Satu Data Indonesia).", default="")
+    formula: str = spec("Rumus perhitungan.", default="", example="jumlah desa terlayani ÷ jumlah desa × 100")
+    frequency: Frequency | None = spec("Frekuensi pengukuran.", default=None)
+    producer: str = spec("Kunci OPD produsen data indikator.", default="", example="diskominfo")
+    code: str = spec("Kode indikator dalam daftar indikator daerah.", default="", example="IKD-LIV-01")
 
     @property
     def better_down(self) -> bool:
@@ -325,8 +380,21 @@ class Program:
     )
     status: Status = spec("Status pelaksanaan.")
     support: list[str] = spec("Kunci OPD pendukung.", default=[], example=["dinsos", "diskominfo"])
+    sub_activities: list[str] = spec(
+        "Kode sub-kegiatan nomenklatur yang membiayai program ini.",
+        default=[],
+        pattern=SUB_ACTIVITY,
+        example=["1.02.02.2.01.0001"],
+    )
+    shared_sub_activities: bool = spec(
+        "`true` bila sub-kegiatannya dipakai bersama program lain (keduanya menyatakannya).",
+        default=False,
+    )
     partners: list[Partner] = spec("Mitra non-pemerintah dan pemerintah lain.", default=[])
     budget: list[BudgetLine] = spec("Anggaran indikatif per tahun dan sumber dana.", default=[])
+    allocations: list[Allocation] = spec(
+        "Pagu APBD per tahun, sumber dana dan tahap (murni, perubahan).", default=[]
+    )
     spending: list[SpendingLine] = spec(
         "Realisasi anggaran per tahun dan sumber dana (tahun yang sudah berjalan).", default=[]
     )
@@ -468,6 +536,8 @@ class Masterplan:
     """Dimension pages by dimension key."""
     evaluations: list[Evaluation] = field(default_factory=list)
     """National evaluation results, oldest first."""
+    nomenclature: dict[str, str] | None = None
+    """``data/nomenclature.csv`` as {canonical code: name}; ``None`` without the file."""
 
     @property
     def as_of(self) -> datetime.date:

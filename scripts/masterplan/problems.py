@@ -39,6 +39,13 @@ CATALOGUE: dict[str, str] = {
     "year-in-future": "Realisasi, belanja atau evaluasi untuk tahun atau tanggal sesudah tanggal acuan "
     "(`as_of` di `data/plan.yml`).",
     "missing-status-note": "Status `delayed` atau `cancelled` tanpa keterangan `status_note`.",
+    "unknown-code": "Kode sub-kegiatan tidak ada di `data/nomenclature.csv`.",
+    "shared-code": (
+        "Kode sub-kegiatan dipakai dua program tanpa keduanya menyatakan `shared_sub_activities: true`."
+    ),
+    "duplicate-entry": (
+        "Butir yang sama ditulis dua kali dalam satu daftar (tahun, sumber dana, tahap atau triwulan)."
+    ),
     "unknown-program": "Kode program yang dirujuk tidak ada di rencana.",
     "year-order": "Tahun mulai lebih besar daripada tahun selesai.",
     "progress-mismatch": "Progres tidak sesuai dengan status.",

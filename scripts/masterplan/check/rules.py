@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from .. import fmt
-from ..model import NOTE_REQUIRED
+from ..model import NOTE_REQUIRED, canonical_code
 from ..read.schema import _text, key_name
 from ..source import KeyPath
 
@@ -46,6 +46,8 @@ Kind = Literal[
     "progress-when",
     "not-in",
     "unused-id",
+    "unique",
+    "claimed-code",
     "no-template",
     "no-tag",
 ]
@@ -92,6 +94,37 @@ RULES: tuple[Rule, ...] = (
         "spending.*.year",
         "{list} tahun {value} di luar tahun program {start}–{end}.",
         "Catat belanja pada tahun pelaksanaan, atau ubah {start_year} atau {end_year}.",
+    ),
+    Rule(
+        "year-out-of-period",
+        "within-years",
+        "allocations.*.year",
+        "{list} tahun {value} di luar tahun program {start}–{end}.",
+        "Catat pagu pada tahun pelaksanaan, atau ubah {start_year} atau {end_year}.",
+    ),
+    Rule(
+        "duplicate-entry",
+        "unique",
+        "allocations",
+        "{list} {value} sudah tertulis di butir ke-{first}.",
+        "Satukan kedua butir, atau perbaiki tahun, sumber dana atau tahapnya.",
+        other="year,source,phase",
+    ),
+    Rule(
+        "duplicate-entry",
+        "unique",
+        "spending",
+        "{list} {value} sudah tertulis di butir ke-{first}.",
+        "Satukan kedua butir, atau perbaiki tahun, sumber dana atau triwulannya.",
+        other="year,source,quarter",
+    ),
+    Rule(
+        "shared-code",
+        "claimed-code",
+        "sub_activities.*",
+        "Kode sub-kegiatan {value} juga dipakai oleh {path}.",
+        "Bila sub-kegiatan itu memang membiayai kedua program, isi {shared_sub_activities} "
+        "dengan `true` di kedua halaman; bila tidak, perbaiki kodenya.",
     ),
     Rule(
         "year-out-of-period",
@@ -184,6 +217,8 @@ class Context:
     period: tuple[int, int]
     as_of: datetime.date
     ids: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    #: Canonical sub-kegiatan code -> [(page, whether that page declares it shared)].
+    codes: Mapping[str, list[tuple[str, bool]]] = dataclasses.field(default_factory=dict)
     next_ids: Mapping[str, str] = dataclasses.field(default_factory=dict)
     path: str = ""
 
@@ -251,6 +286,9 @@ def _check(rule: Rule, record: Any, ctx: Context | None) -> Iterator[Violation]:
                 yield Violation(rule, path, {})
         return
     assert ctx is not None and isinstance(record, Mapping)
+    if rule.kind == "unique":
+        yield from _duplicates(rule, record.get(rule.field))
+        return
     start, end = record.get("start_year"), record.get("end_year")
     other = record.get(rule.other) if rule.other else None
     for path, value in _at(record, rule.field.split("."), ()):
@@ -278,6 +316,12 @@ def _check(rule: Rule, record: Any, ctx: Context | None) -> Iterator[Violation]:
             bad = expected is not None and _number(value) and value != expected
         elif rule.kind == "not-in":
             bad = isinstance(value, str) and value == other
+        elif rule.kind == "claimed-code":
+            holders = ctx.codes.get(canonical_code(value), []) if isinstance(value, str) else []
+            others = [(page, shared) for page, shared in holders if page != ctx.path]
+            words["path"] = others[0][0] if others else ""
+            shared = record.get("shared_sub_activities") is True and all(s for _, s in others)
+            bad = bool(others) and not shared
         elif rule.kind == "unused-id":
             holder = ctx.ids.get(value) if isinstance(value, str) else None
             prefix = value.split("-")[0] if isinstance(value, str) else ""
@@ -285,6 +329,24 @@ def _check(rule: Rule, record: Any, ctx: Context | None) -> Iterator[Violation]:
             bad = holder is not None and holder != ctx.path
         if bad:
             yield Violation(rule, path, words)
+
+
+def _duplicates(rule: Rule, items: Any) -> Iterator[Violation]:
+    """Items of a list that repeat an earlier one in the fields ``rule.other`` names."""
+    if not isinstance(items, list):
+        return
+    names = rule.other.split(",")
+    first: dict[tuple[Any, ...], int] = {}
+    for i, item in enumerate(items):
+        if not isinstance(item, Mapping):
+            continue
+        key = tuple(item.get(name) for name in names)
+        if key in first:
+            shown = " ".join(str(v) for v in key if v is not None)
+            words = {"value": shown, "list": rule.field, "first": first[key] + 1}
+            yield Violation(rule, (rule.field, i), words)
+        else:
+            first[key] = i
 
 
 def text_violations(record: Any) -> list[Violation]:
@@ -337,9 +399,9 @@ def words(template: str, v: Violation, ctx: Context | None = None) -> str:
     }
     if ctx is not None:
         known |= {"period": f"{ctx.period[0]}–{ctx.period[1]}", "as_of": ctx.as_of.isoformat()}
-    for name in ("start", "end", "path", "next", "expected"):
+    for name in ("start", "end", "path", "next", "expected", "first"):
         known[name] = _text(v.words.get(name, ""))
-    if v.rule.kind in ("in-period", "within-years", "not-after-as-of", "progress-when", "order"):
+    if v.rule.kind in ("in-period", "within-years", "not-after-as-of", "progress-when", "order", "unique"):
         known["value"] = _text(v.words.get("value"))  # years and percentages, unquoted
     if v.rule.kind == "order":
         known["other_value"] = _text(v.words.get("other_value"))

@@ -7,16 +7,17 @@ and returns every problem, sorted by file and line.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, dataclass, fields, is_dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from .. import fmt
 from ..html.safehtml import MAX_NARRATIVE, Change, line_of, normalize_url, render
 from ..memo import Memo, compute
-from ..model import PREFIXES, DimensionPage, Masterplan, Program
+from ..model import PREFIXES, DimensionPage, Masterplan, Program, canonical_code
 from ..problems import Problem, choice_hint
 from ..read.loader import EVALUATIONS_FILE, PLAN_FILE, PROGRAM_DIR, load_plan
+from ..read.nomenclature import NOMENCLATURE_FILE
 from ..read.schema import key_name
 from ..source import KeyPath, Yaml
 from . import delivery as validate_delivery
@@ -78,12 +79,25 @@ def validate(plan: Masterplan, partial: Iterable[Program] = (), *, memo: Memo = 
         as_of=plan.as_of,
         ids=ids,
         next_ids={prefix: next_id(plan, dim) for dim, prefix in PREFIXES.items()},
+        codes=claimed_codes(programs),
     )
     for program in programs:
         problems += _check_program(plan, program, memo, replace(base, path=program.path))
     for page in plan.pages.values():
         problems += _check_content(page, memo)
     return problems
+
+
+def claimed_codes(programs: Iterable[Program]) -> dict[str, list[tuple[str, bool]]]:
+    """Canonical sub-kegiatan code -> the pages that name it, each with whether it
+    declares the code shared (``shared_sub_activities``)."""
+    out: dict[str, list[tuple[str, bool]]] = {}
+    for p in programs:
+        if "sub_activities" in p.invalid:
+            continue
+        for code in dict.fromkeys(canonical_code(c) for c in p.sub_activities):
+            out.setdefault(code, []).append((p.path, p.shared_sub_activities))
+    return out
 
 
 def next_id(plan: Masterplan, dimension: str) -> str:
@@ -147,6 +161,29 @@ def _check_program(plan: Masterplan, p: Program, memo: Memo, ctx: rules.Context)
                     choice_hint(key, opd_keys, source="data/opd.yml"),
                 )
             )
+    for i, ind in enumerate(p.indicators if valid("indicators") else []):
+        if ind.producer and ind.producer not in opd_keys:
+            out.append(
+                _at(
+                    p,
+                    ("indicators", i, "producer"),
+                    "unknown-opd",
+                    f"OPD produsen data `{ind.producer}` tidak ada di data/opd.yml.",
+                    choice_hint(ind.producer, opd_keys, source="data/opd.yml"),
+                )
+            )
+    if plan.nomenclature is not None and valid("sub_activities"):
+        for i, code in enumerate(p.sub_activities):
+            if canonical_code(code) not in plan.nomenclature:
+                out.append(
+                    _at(
+                        p,
+                        ("sub_activities", i),
+                        "unknown-code",
+                        f"Kode sub-kegiatan `{code}` tidak ada di {NOMENCLATURE_FILE}.",
+                        choice_hint(canonical_code(code), plan.nomenclature, source=NOMENCLATURE_FILE),
+                    )
+                )
     rpjmd_keys = plan.rpjmd_keys
     for i, key in enumerate(p.rpjmd):
         if valid("rpjmd") and key not in rpjmd_keys:
@@ -190,12 +227,16 @@ def _check_years(plan: Masterplan, p: Program) -> list[Problem]:
 def _record(p: Program) -> dict[str, Any]:
     """The page's fields as the loader read them (values of a wrong type left out), as
     plain data: what the form holds too."""
-    return {f.name: getattr(p, f.name) for f in fields(p) if not f.metadata.get("derived")} | {
-        "budget": [asdict(line) for line in p.budget],
-        "spending": [asdict(line) for line in p.spending],
-        "indicators": [asdict(i) for i in p.indicators],
-        "partners": [asdict(partner) for partner in p.partners],
+    return {
+        f.name: [_plain(x) for x in value] if isinstance(value, list) else value
+        for f in fields(p)
+        if not f.metadata.get("derived")
+        for value in [getattr(p, f.name)]
     }
+
+
+def _plain(value: Any) -> Any:
+    return asdict(value) if is_dataclass(value) and not isinstance(value, type) else value
 
 
 def _check_content(item: Program | DimensionPage, memo: Memo) -> list[Problem]:

@@ -27,7 +27,7 @@ import yaml
 
 from .. import fmt
 from ..check import rules
-from ..check.validate import next_id
+from ..check.validate import claimed_codes, next_id
 from ..model import DIMENSION_KEYS, PREFIXES, Masterplan, Opd, Program, RpjmdMission
 from ..read.files import PROGRAM_DIR
 from ..read.loader import OPD_FILE, RPJMD_FILE
@@ -80,7 +80,15 @@ def _choices(plan: Masterplan, dimension: str) -> dict[str, list[dict[str, str]]
     for m in plan.rpjmd:
         rpjmd.append({"label": f"{m.key}: {m.name}", "value": m.key})
         rpjmd += [{"label": f"{g.key}: {g.name}", "value": g.key} for g in m.goals]
-    return {"element": elements, "lead": opds, "support": opds, "rpjmd": rpjmd}
+    out = {"element": elements, "lead": opds, "support": opds, "rpjmd": rpjmd, "producer": opds}
+    if plan.nomenclature is not None:
+        # The sub-kegiatan of the region's table, found by code or by name.
+        out["sub_activities"] = [
+            {"label": f"{code} {name}", "value": code}
+            for code, name in plan.nomenclature.items()
+            if code.count(".") == 5
+        ]
+    return out
 
 
 def _pattern(regex: str, example: object) -> list[str]:
@@ -136,7 +144,11 @@ def _widget(f: dataclasses.Field[Any], tp: Any, plan: Masterplan, refs: dict[str
             # which holds lists of its own, opens folded to its summary.
             flat = not any(s["widget"] == "list" for s in sub)
             return {"widget": "list", "fields": sub, "summary": summary, "default": [], "collapsed": not flat}
-        return {"widget": "list", "field": {"label": fmt.FIELDS[f.name], "name": f.name, "widget": "string"}}
+        each: dict[str, Any] = {"label": fmt.FIELDS[f.name], "name": f.name, "widget": "string"}
+        if meta.get("pattern"):  # each code of the list (sub_activities)
+            example = meta.get("example")
+            each["pattern"] = _pattern(meta["pattern"], example[0] if isinstance(example, list) else example)
+        return {"widget": "list", "field": each}
     if origin is dict:
         # A year mapping (targets: {2025: 10}) is a list of year/value rows in the form;
         # the writer turns it back into a mapping (layout.js).
@@ -342,6 +354,7 @@ def rule_context(plan: Masterplan) -> dict[str, Any]:
         "as_of": plan.as_of.isoformat(),
         "ids": ids,
         "next_ids": {prefix: next_id(plan, dim) for dim, prefix in PREFIXES.items()},
+        "codes": claimed_codes(plan.programs),
         "fields": fmt.FIELDS,
         "labels": {"status": fmt.STATUS, "horizon": fmt.HORIZON, "lead": opds, "support": opds},
     }

@@ -23,6 +23,7 @@ from typing import Any
 
 from ..check.validate import next_id
 from ..model import (
+    Allocation,
     BudgetLine,
     Indicator,
     Masterplan,
@@ -47,6 +48,8 @@ class Key:
 
 
 _LINE = (Key("year"), Key("amount"), Key("source"))
+_SPENT = (*_LINE, Key("quarter", always=False))
+_ALLOCATION = (Key("year"), Key("source"), Key("phase"), Key("amount"))
 
 #: Programme front matter, in the order it is written.
 PROGRAM: tuple[Key, ...] = (
@@ -55,12 +58,15 @@ PROGRAM: tuple[Key, ...] = (
     Key("element"),
     Key("lead"),
     Key("support"),
+    Key("sub_activities", always=False),
+    Key("shared_sub_activities", always=False),
     Key("partners", items=(Key("name", prose=True), Key("kind"))),
     Key("horizon"),
     Key("start_year"),
     Key("end_year"),
     Key("budget", items=_LINE),
-    Key("spending", always=False, items=_LINE),
+    Key("allocations", always=False, items=_ALLOCATION),
+    Key("spending", always=False, items=_SPENT),
     Key(
         "indicators",
         items=(
@@ -70,6 +76,11 @@ PROGRAM: tuple[Key, ...] = (
             Key("direction", always=False),
             Key("targets"),
             Key("actuals", always=False),
+            Key("definition", always=False, prose=True),
+            Key("formula", always=False, prose=True),
+            Key("frequency", always=False),
+            Key("producer", always=False),
+            Key("code", always=False, prose=True),
         ),
     ),
     Key("rpjmd"),
@@ -87,12 +98,17 @@ RPJMD: tuple[Key, ...] = (
 )
 
 #: The dataclass each layout describes: a test checks that every schema field has its key.
+def _layout_of(keys: tuple[Key, ...], name: str) -> tuple[Key, ...]:
+    return next(k.items for k in keys if k.name == name)
+
+
 DESCRIBES: list[tuple[type, tuple[Key, ...]]] = [
     (Program, PROGRAM),
-    (Partner, PROGRAM[5].items),
-    (BudgetLine, PROGRAM[9].items),
-    (SpendingLine, PROGRAM[10].items),
-    (Indicator, PROGRAM[11].items),
+    (Partner, _layout_of(PROGRAM, "partners")),
+    (BudgetLine, _layout_of(PROGRAM, "budget")),
+    (Allocation, _layout_of(PROGRAM, "allocations")),
+    (SpendingLine, _layout_of(PROGRAM, "spending")),
+    (Indicator, _layout_of(PROGRAM, "indicators")),
     (Opd, OPD),
     (RpjmdMission, RPJMD),
     (RpjmdGoal, RPJMD[2].items),

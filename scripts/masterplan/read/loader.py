@@ -31,6 +31,7 @@ from ..model import (
 from ..problems import Problem, choice_hint
 from ..source import KeyPath, Page, SourceError, Yaml, read_text, read_yaml, split_page
 from .files import ALLOWED_FILES, DIMENSION_DIR, PROGRAM_DIR, has_link, scan
+from .nomenclature import read_nomenclature
 from .schema import Context, build, is_required, schema_fields
 
 T = TypeVar("T")
@@ -234,6 +235,10 @@ def load_plan(root: Path, *, memo: Memo = compute) -> Loaded:
     pages = _load_dimension_pages(reader)
     # A wrong evaluation is left out; the rest of the plan is still published.
     evaluations = reader.many(Evaluation, EVALUATIONS_FILE, optional=True, numbered=True)
+    nomenclature, problems = read_nomenclature(root)
+    reader.problems += problems
+    if nomenclature is not None or problems:
+        reader.files += 1
     plan = None
     if info is not None and reader.data_ok:
         plan = Masterplan(
@@ -244,6 +249,7 @@ def load_plan(root: Path, *, memo: Memo = compute) -> Loaded:
             programs=programs,
             pages=pages,
             evaluations=sorted(evaluations, key=lambda e: (e.year, e.date)),
+            nomenclature=nomenclature,
         )
     return Loaded(plan=plan, problems=reader.problems, partial=partial, files=reader.files, data=reader.docs)
 

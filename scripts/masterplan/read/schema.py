@@ -283,7 +283,11 @@ def _convert(tp: Any, value: Any, ctx: Context, path: KeyPath, meta: typing.Mapp
                 f"Tulis sebagai daftar, mis. {example}.",
             )
             return _INVALID
-        items = [_convert(item_tp, item, ctx, path + (i,), {}) for i, item in enumerate(value)]
+        # A list of codes checks each code's form (the field's pattern, its first example).
+        examples = meta.get("example")
+        first = examples[0] if isinstance(examples, list) else None
+        item_meta = {"pattern": meta.get("pattern"), "example": first}
+        items = [_convert(item_tp, item, ctx, path + (i,), item_meta) for i, item in enumerate(value)]
         return _INVALID if any(i is _INVALID for i in items) else items
     if origin is dict:
         key_tp, value_tp = args
@@ -525,7 +529,8 @@ def _json(tp: Any, meta: typing.Mapping[str, Any] | None = None) -> dict[str, An
             "additionalProperties": False,
         }
     elif origin is list:
-        out = {"type": "array", "items": _json(get_args(tp)[0])}
+        item = {"pattern": meta["pattern"]} if meta.get("pattern") else {}
+        out = {"type": "array", "items": _json(get_args(tp)[0], item)}
     elif origin is dict:
         out = {
             "type": "object",
@@ -541,7 +546,7 @@ def _json(tp: Any, meta: typing.Mapping[str, Any] | None = None) -> dict[str, An
         out = {"type": {str: "string", int: "integer", float: "number", bool: "boolean"}[tp]}
     if meta.get("doc"):
         out["description"] = meta["doc"]
-    if meta.get("pattern") is not None:
+    if meta.get("pattern") is not None and origin is not list:
         out["pattern"] = meta["pattern"]
     if tp is int or tp is float:
         out["minimum"], out["maximum"] = bounds(meta)

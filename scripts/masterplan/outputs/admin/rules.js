@@ -41,6 +41,31 @@ function* texts(value, path) {
   else if (isMapping(value)) for (const [k, v] of Object.entries(value)) yield* texts(v, [...path, k]);
 }
 
+// The decree's shape of a code: 1.02.02.02.01.0001 (regional systems) is 1.02.02.2.01.0001.
+export function canonicalCode(code) {
+  const parts = code.split(".");
+  if (parts.length >= 5 && parts[3].length === 2 && parts[3].startsWith("0")) parts[3] = parts[3].slice(1);
+  return parts.join(".");
+}
+
+// Items of a list that repeat an earlier one in the fields rule.other names.
+function* duplicates(rule, items) {
+  if (!Array.isArray(items)) return;
+  const names = rule.other.split(",");
+  const first = new Map();
+  for (let i = 0; i < items.length; i++) {
+    if (!isMapping(items[i])) continue;
+    const values = names.map((name) => (items[i][name] === undefined ? null : items[i][name]));
+    const key = JSON.stringify(values);
+    if (first.has(key)) {
+      const shown = values.filter((v) => v !== null).map(String).join(" ");
+      yield { rule, path: [rule.field, i], words: { value: shown, list: rule.field, first: first.get(key) + 1 } };
+    } else {
+      first.set(key, i);
+    }
+  }
+}
+
 // The validator's name of a place: budget[1].year, indicators[0].actuals[2027].
 export function keyName(path) {
   let out = "";
@@ -54,6 +79,10 @@ function* check(rule, record, ctx) {
       const bad = rule.kind === "no-template" ? TEMPLATE_MARKS.some((m) => text.includes(m)) : hasTag(text);
       if (bad) yield { rule, path, words: {} };
     }
+    return;
+  }
+  if (rule.kind === "unique") {
+    yield* duplicates(rule, record[rule.field]);
     return;
   }
   const start = record.start_year;
@@ -75,7 +104,13 @@ function* check(rule, record, ctx) {
       words.expected = expected;
       bad = expected !== undefined && isNumber(value) && value !== expected;
     } else if (rule.kind === "not-in") bad = typeof value === "string" && value === other;
-    else if (rule.kind === "unused-id") {
+    else if (rule.kind === "claimed-code") {
+      const holders = typeof value === "string" ? ctx.codes[canonicalCode(value)] || [] : [];
+      const others = holders.filter(([page]) => page !== ctx.path);
+      words.path = others.length ? others[0][0] : "";
+      const shared = record.shared_sub_activities === true && others.every(([, s]) => s);
+      bad = others.length > 0 && !shared;
+    } else if (rule.kind === "unused-id") {
       const holder = typeof value === "string" ? ctx.ids[value] : undefined;
       Object.assign(words, { path: holder, next: ctx.next_ids[String(value).split("-")[0]] ?? "" });
       bad = holder !== undefined && holder !== ctx.path;
@@ -116,7 +151,7 @@ export function words(template, v, ctx) {
     period: `${ctx.period[0]}–${ctx.period[1]}`,
     as_of: ctx.as_of,
   };
-  for (const name of ["start", "end", "path", "next", "expected"]) known[name] = v.words[name] === undefined ? "" : String(v.words[name]);
+  for (const name of ["start", "end", "path", "next", "expected", "first"]) known[name] = v.words[name] === undefined ? "" : String(v.words[name]);
   return template.replace(PLACEHOLDER, (_, coded, name, code) => (coded ? shown(name, code) : name in known ? known[name] : label(name)));
 }
 
