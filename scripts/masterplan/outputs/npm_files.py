@@ -14,7 +14,6 @@ from __future__ import annotations
 import base64
 import functools
 import hashlib
-import io
 import json
 import os
 import tarfile
@@ -56,14 +55,18 @@ def _verify(root: str, package: str, stats: tuple[tuple[str, int, int], ...]) ->
     tarball = npm_cache() / "_cacache/content-v2/sha512" / hexa[:2] / hexa[2:4] / hexa[4:]
     if not tarball.is_file():
         raise Unverified(f"paket {package} {entry.get('version')} tidak ada di cache npm: jalankan `npm ci`.")
-    data = tarball.read_bytes()
-    if hashlib.sha512(data).digest() != digest:
-        raise Unverified(
-            f"paket {package} di cache npm tidak sesuai hash package-lock.json: jalankan `npm ci`."
-        )
+    # Streamed, never held whole: Decap's tarball is 16 MB.
+    hasher = hashlib.sha512()
+    with tarball.open("rb") as stream:
+        for chunk in iter(lambda: stream.read(1 << 20), b""):
+            hasher.update(chunk)
+    if hasher.digest() != digest:
+        raise Unverified(f"paket {package} di cache npm tidak sesuai package-lock.json: jalankan `npm ci`.")
     base = Path(root) / "node_modules" / package
     wanted = {f"package/{Path(name).relative_to(base).as_posix()}": Path(name) for name, _, _ in stats}
-    with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as tar:
+    # Read a second time to extract: whoever could rewrite npm's cache between the two
+    # reads can already run code as this user.
+    with tarfile.open(tarball, mode="r|gz") as tar:
         for member in tar:
             path = wanted.pop(member.name, None)
             if path is None:
