@@ -205,6 +205,8 @@ def _broken() -> list[tuple[str, dict[str, Any]]]:
     variant("allocation outside", allocations=[{**pagu, "year": 2028}])
     line = {"year": 2025, "amount": 1, "source": "APBD", "quarter": 2}
     variant("quarter twice", spending=[line, dict(line)])
+    variant("quarter not begun", spending=[{**line, "year": 2026, "quarter": 3}])
+    variant("whole year and quarter", spending=[{**line, "quarter": None}, line])
     record = variant("actuals", indicators=copy.deepcopy(_page()["indicators"]))
     record["indicators"][0]["actuals"] = {2025: 5, 2027: 9, 2031: 1}
     record["indicators"][0]["targets"] = {2024: 1}
@@ -243,6 +245,8 @@ def test_python_and_javascript_rules_agree_and_the_form_speaks_in_labels(plan_re
         by_name["done at 40"][0]["hint"] == "Isi Progres (%) dengan 100, atau ubah Status menjadi Berjalan."
     )
     assert "docs/program/economy/" in by_name["id of another page"][0]["message"]
+    ahead = by_name["quarter not begun"][0]["message"]
+    assert ahead == "Realisasi anggaran tahun 2026 triwulan 3 belum dimulai."
     twice = by_name["allocation twice"][0]["message"]
     assert twice == "Pagu APBD 2025 APBD murni sudah tertulis di butir ke-1."
 

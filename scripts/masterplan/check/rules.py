@@ -47,6 +47,8 @@ Kind = Literal[
     "not-in",
     "unused-id",
     "unique",
+    "whole-or-quarters",
+    "quarter-not-after-as-of",
     "claimed-code",
     "no-template",
     "no-tag",
@@ -119,6 +121,13 @@ RULES: tuple[Rule, ...] = (
         other="year,source,quarter",
     ),
     Rule(
+        "duplicate-entry",
+        "whole-or-quarters",
+        "spending",
+        "{list} {value} ditulis setahun penuh dan juga per triwulan (lihat butir ke-{first}).",
+        "Tulis realisasi tahun itu setahun penuh saja, atau per triwulan saja: keduanya dijumlahkan.",
+    ),
+    Rule(
         "shared-code",
         "claimed-code",
         "sub_activities.*",
@@ -147,6 +156,14 @@ RULES: tuple[Rule, ...] = (
         "{list} tahun {value} belum terjadi.",
         "Realisasi ditulis sesudah tahunnya berjalan; tanggal acuan pemantauan adalah {as_of} "
         "(data/plan.yml).",
+    ),
+    Rule(
+        "year-in-future",
+        "quarter-not-after-as-of",
+        "spending.*",
+        "{list} tahun {year} triwulan {value} belum dimulai.",
+        "Per tanggal acuan {as_of} (data/plan.yml) yang berjalan adalah triwulan {current}; "
+        "realisasi triwulan ditulis sesudah triwulannya dimulai.",
     ),
     Rule(
         "year-in-future",
@@ -289,6 +306,9 @@ def _check(rule: Rule, record: Any, ctx: Context | None) -> Iterator[Violation]:
     if rule.kind == "unique":
         yield from _duplicates(rule, record.get(rule.field))
         return
+    if rule.kind == "whole-or-quarters":
+        yield from _whole_and_quarters(rule, record.get(rule.field))
+        return
     start, end = record.get("start_year"), record.get("end_year")
     other = record.get(rule.other) if rule.other else None
     for path, value in _at(record, rule.field.split("."), ()):
@@ -316,6 +336,13 @@ def _check(rule: Rule, record: Any, ctx: Context | None) -> Iterator[Violation]:
             bad = expected is not None and _number(value) and value != expected
         elif rule.kind == "not-in":
             bad = isinstance(value, str) and value == other
+        elif rule.kind == "quarter-not-after-as-of":
+            item = value if isinstance(value, Mapping) else {}
+            quarter, year = item.get("quarter"), item.get("year")
+            current = (ctx.as_of.month - 1) // 3 + 1
+            words |= {"value": quarter, "year": year, "current": current}
+            path = (*path, "quarter")
+            bad = isinstance(quarter, int) and year == ctx.as_of.year and quarter > current
         elif rule.kind == "claimed-code":
             holders = ctx.codes.get(canonical_code(value), []) if isinstance(value, str) else []
             others = [(page, shared) for page, shared in holders if page != ctx.path]
@@ -347,6 +374,25 @@ def _duplicates(rule: Rule, items: Any) -> Iterator[Violation]:
             yield Violation(rule, (rule.field, i), words)
         else:
             first[key] = i
+
+
+def _whole_and_quarters(rule: Rule, items: Any) -> Iterator[Violation]:
+    """Lines of a year and source written both for the whole year (no quarter) and per
+    quarter: the figures would count that money twice."""
+    if not isinstance(items, list):
+        return
+    whole: dict[tuple[Any, Any], int] = {}
+    quarters: dict[tuple[Any, Any], int] = {}
+    for i, item in enumerate(items):
+        if not isinstance(item, Mapping):
+            continue
+        key = (item.get("year"), item.get("source"))
+        mine, theirs = (quarters, whole) if item.get("quarter") is not None else (whole, quarters)
+        if key in theirs:
+            shown = " ".join(str(v) for v in key if v is not None)
+            words = {"value": shown, "list": rule.field, "first": theirs[key] + 1}
+            yield Violation(rule, (rule.field, i), words)
+        mine.setdefault(key, i)
 
 
 def text_violations(record: Any) -> list[Violation]:
@@ -399,9 +445,10 @@ def words(template: str, v: Violation, ctx: Context | None = None) -> str:
     }
     if ctx is not None:
         known |= {"period": f"{ctx.period[0]}–{ctx.period[1]}", "as_of": ctx.as_of.isoformat()}
-    for name in ("start", "end", "path", "next", "expected", "first"):
+    for name in ("start", "end", "path", "next", "expected", "first", "year", "current"):
         known[name] = _text(v.words.get(name, ""))
-    if v.rule.kind in ("in-period", "within-years", "not-after-as-of", "progress-when", "order", "unique"):
+    unquoted = ("in-period", "within-years", "not-after-as-of", "progress-when", "order", "unique")
+    if v.rule.kind in (*unquoted, "whole-or-quarters", "quarter-not-after-as-of"):
         known["value"] = _text(v.words.get("value"))  # years and percentages, unquoted
     if v.rule.kind == "order":
         known["other_value"] = _text(v.words.get("other_value"))

@@ -6,7 +6,8 @@ and returns every problem, sorted by file and line.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, fields, is_dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -48,7 +49,14 @@ def check(root: Path, *, memo: Memo = compute) -> Report:
     for rel, doc in loaded.data.items():
         problems += _text_problems(rel, doc)
     if loaded.plan is not None:
-        problems += validate(loaded.plan, loaded.partial, memo=memo)
+        # List items with a value already reported wrong: the rules between fields leave
+        # them alone rather than guess (a quarter 5, dropped, would read as "whole year").
+        reported: dict[str, set[tuple[str, int]]] = {}
+        for problem in loaded.problems:
+            item = re.match(r"([a-z_]+)\[(\d+)\]\.", problem.key)
+            if item and problem.code in ("bad-value", "bad-type", "yaml-tag"):
+                reported.setdefault(problem.file, set()).add((item.group(1), int(item.group(2))))
+        problems += validate(loaded.plan, loaded.partial, memo=memo, reported=reported)
         # Ids of every programme page that could be read, even with wrong fields; none
         # when a page could not be read at all (its id is unknown, its problem shown).
         pages = [*loaded.plan.programs, *loaded.partial]
@@ -62,7 +70,13 @@ def check(root: Path, *, memo: Memo = compute) -> Report:
     return Report(plan=loaded.plan, problems=unique, files=loaded.files)
 
 
-def validate(plan: Masterplan, partial: Iterable[Program] = (), *, memo: Memo = compute) -> list[Problem]:
+def validate(
+    plan: Masterplan,
+    partial: Iterable[Program] = (),
+    *,
+    memo: Memo = compute,
+    reported: Mapping[str, set[tuple[str, int]]] | None = None,
+) -> list[Problem]:
     """Cross-file rules: references to OPDs, elements, RPJMD, years and ids.
 
     ``partial`` programmes have a wrong required field; their other fields are checked.
@@ -82,7 +96,8 @@ def validate(plan: Masterplan, partial: Iterable[Program] = (), *, memo: Memo = 
         codes=claimed_codes(programs),
     )
     for program in programs:
-        problems += _check_program(plan, program, memo, replace(base, path=program.path))
+        wrong = (reported or {}).get(program.path, set())
+        problems += _check_program(plan, program, memo, replace(base, path=program.path), wrong)
     for page in plan.pages.values():
         problems += _check_content(page, memo)
     return problems
@@ -112,7 +127,9 @@ def _at(item: Program | DimensionPage, path: KeyPath, code: str, message: str, h
     return Problem(file=item.path, line=line, code=code, key=key_name(path), message=message, hint=hint)
 
 
-def _check_program(plan: Masterplan, p: Program, memo: Memo, ctx: rules.Context) -> list[Problem]:
+def _check_program(
+    plan: Masterplan, p: Program, memo: Memo, ctx: rules.Context, wrong: set[tuple[str, int]] | None = None
+) -> list[Problem]:
     out: list[Problem] = []
 
     def valid(*names: str) -> bool:
@@ -197,7 +214,12 @@ def _check_program(plan: Masterplan, p: Program, memo: Memo, ctx: rules.Context)
                 )
             )
     out += _check_years(plan, p)
-    for v in rules.violations(_record(p), ctx, program=True, skip=frozenset(p.invalid)):
+    record = _record(p)
+    for name, index in wrong or ():
+        items = record.get(name)
+        if isinstance(items, list) and index < len(items):
+            items[index] = None  # rules skip what is not a record; the indices stay
+    for v in rules.violations(record, ctx, program=True, skip=frozenset(p.invalid)):
         if v.rule.scope == "program":
             out.append(
                 _at(

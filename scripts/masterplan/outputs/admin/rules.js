@@ -66,6 +66,25 @@ function* duplicates(rule, items) {
   }
 }
 
+// Lines of a year and source written for the whole year and per quarter (counted twice).
+function* wholeAndQuarters(rule, items) {
+  if (!Array.isArray(items)) return;
+  const whole = new Map();
+  const quarters = new Map();
+  for (let i = 0; i < items.length; i++) {
+    if (!isMapping(items[i])) continue;
+    const values = [items[i].year ?? null, items[i].source ?? null];
+    const key = JSON.stringify(values);
+    const quarterly = items[i].quarter !== undefined && items[i].quarter !== null;
+    const [mine, theirs] = quarterly ? [quarters, whole] : [whole, quarters];
+    if (theirs.has(key)) {
+      const shown = values.filter((v) => v !== null).map(String).join(" ");
+      yield { rule, path: [rule.field, i], words: { value: shown, list: rule.field, first: theirs.get(key) + 1 } };
+    }
+    if (!mine.has(key)) mine.set(key, i);
+  }
+}
+
 // The validator's name of a place: budget[1].year, indicators[0].actuals[2027].
 export function keyName(path) {
   let out = "";
@@ -85,11 +104,15 @@ function* check(rule, record, ctx) {
     yield* duplicates(rule, record[rule.field]);
     return;
   }
+  if (rule.kind === "whole-or-quarters") {
+    yield* wholeAndQuarters(rule, record[rule.field]);
+    return;
+  }
   const start = record.start_year;
   const end = record.end_year;
   const other = rule.other ? record[rule.other] : undefined;
   const [first, last] = ctx.period;
-  for (const [path, value] of reach(record, rule.field.split("."), [])) {
+  for (let [path, value] of reach(record, rule.field.split("."), [])) {
     const words = { value, other_value: other, list: path[0] };
     let bad = false;
     if (rule.kind === "order") bad = isNumber(value) && isNumber(other) && other > value;
@@ -104,7 +127,13 @@ function* check(rule, record, ctx) {
       words.expected = expected;
       bad = expected !== undefined && isNumber(value) && value !== expected;
     } else if (rule.kind === "not-in") bad = typeof value === "string" && value === other;
-    else if (rule.kind === "claimed-code") {
+    else if (rule.kind === "quarter-not-after-as-of") {
+      const item = isMapping(value) ? value : {};
+      const current = Math.floor((Number(ctx.as_of.slice(5, 7)) - 1) / 3) + 1;
+      Object.assign(words, { value: item.quarter, year: item.year, current });
+      path = [...path, "quarter"];
+      bad = isNumber(item.quarter) && isNumber(item.year) && item.year === Number(ctx.as_of.slice(0, 4)) && item.quarter > current;
+    } else if (rule.kind === "claimed-code") {
       const holders = typeof value === "string" ? ctx.codes[canonicalCode(value)] || [] : [];
       const others = holders.filter(([page]) => page !== ctx.path);
       words.path = others.length ? others[0][0] : "";
@@ -151,7 +180,7 @@ export function words(template, v, ctx) {
     period: `${ctx.period[0]}–${ctx.period[1]}`,
     as_of: ctx.as_of,
   };
-  for (const name of ["start", "end", "path", "next", "expected", "first"]) known[name] = v.words[name] === undefined ? "" : String(v.words[name]);
+  for (const name of ["start", "end", "path", "next", "expected", "first", "year", "current"]) known[name] = v.words[name] === undefined ? "" : String(v.words[name]);
   return template.replace(PLACEHOLDER, (_, coded, name, code) => (coded ? shown(name, code) : name in known ? known[name] : label(name)));
 }
 
