@@ -18,7 +18,7 @@ from ..check.validate import Report
 from ..outputs import book, codeowners, exports
 from ..problems import Problem, plain
 from ..views import Views
-from . import adopt, bench, plandiff, scaffold, sitecheck, upgrade
+from . import adopt, bench, importer, plandiff, scaffold, sitecheck, upgrade
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -429,6 +429,29 @@ def cmd_upgrade(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK if validated.returncode == 0 else EXIT_PROBLEMS
 
 
+def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
+    """Masukkan tabel dari luar ke rencana: `nomenclature` (tabel nomenklatur daerah).
+
+    Contoh: masterplan import nomenclature nomenklatur-2025.csv
+
+    Membaca CSV (pemisah `,` atau `;`, judul kolom mis. `Kode` dan `Uraian`) dan menulis
+    data/nomenclature.csv dengan kode berbentuk keputusan (1.02.02.2.01.0001). Bila ada
+    satu baris yang salah, tidak ada yang ditulis; setiap baris yang salah disebutkan.
+    """
+    try:
+        result = importer.import_nomenclature(args.root, args.file)
+    except importer.ImportRefused as err:
+        for line in err.lines:
+            out.write(plain(line) + "\n")
+        out.write("Tidak ada berkas yang diubah.\n")
+        return EXIT_PROBLEMS
+    if result.changed:
+        out.write(f"data/nomenclature.csv ditulis: {result.rows} kode.\n")
+    else:
+        out.write(f"data/nomenclature.csv sudah sama ({result.rows} kode); tidak ada yang diubah.\n")
+    return EXIT_OK
+
+
 COMMANDS = {
     "validate": cmd_validate,
     "adopt": cmd_adopt,
@@ -440,6 +463,7 @@ COMMANDS = {
     "diff": cmd_diff,
     "codeowners": cmd_codeowners,
     "bench": cmd_bench,
+    "import": cmd_import,
 }
 
 
@@ -475,6 +499,13 @@ def build_parser() -> argparse.ArgumentParser:
             for kind in (program, opd):
                 # SUPPRESS: without the flag, keep the value given before the sub-command.
                 kind.add_argument("--root", type=Path, default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+        if name == "import":
+            what = cmd.add_subparsers(dest="kind", required=True, parser_class=_Parser)
+            table = what.add_parser(
+                "nomenclature", help="tabel nomenklatur daerah (CSV) ke data/nomenclature.csv"
+            )
+            table.add_argument("file", type=Path, help="berkas CSV dari Bappeda atau BPKAD")
+            table.add_argument("--root", type=Path, default=argparse.SUPPRESS, help=argparse.SUPPRESS)
         if name in ("export", "pdf"):
             cmd.add_argument("--out", type=Path, required=True, help="folder (export) atau berkas PDF tujuan")
         if name == "codeowners":

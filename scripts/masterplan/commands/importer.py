@@ -1,0 +1,116 @@
+"""``masterplan import nomenclature FILE``: the region's nomenclature table from the
+spreadsheet Bappeda or BPKAD has (saved as CSV), into ``data/nomenclature.csv``.
+
+Headers are matched loosely (``Kode``, ``Kode Rekening``; ``Nama``, ``Uraian``), the
+separator may be ``,`` or ``;`` (Excel with Indonesian settings), codes are written in the
+decree's shape (:func:`masterplan.model.canonical_code`). Any malformed row refuses the
+whole import with its line, and nothing is written: the file in the repository is either
+the old one or the complete new one.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..model import NOMENCLATURE_CODE, canonical_code
+from ..read.nomenclature import NOMENCLATURE_FILE
+
+CODE_HEADERS = ("kode", "code", "kode rekening", "kode nomenklatur", "kode sub kegiatan")
+NAME_HEADERS = ("nama", "name", "uraian", "nomenklatur", "nama sub kegiatan")
+
+
+class ImportRefused(Exception):
+    """The source cannot be imported as it is; ``lines`` say where and why."""
+
+    def __init__(self, lines: list[str]):
+        super().__init__("\n".join(lines))
+        self.lines = lines
+
+
+@dataclass(frozen=True)
+class Imported:
+    rows: int
+    changed: bool
+
+
+def _header(cell: str) -> str:
+    return re.sub(r"\s+", " ", cell.replace("\ufeff", "")).strip().lower()
+
+
+def read_source(source: Path) -> list[tuple[str, str]]:
+    """(canonical code, name) rows of a CSV export, in its order, each code once."""
+    try:
+        text = source.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ImportRefused([f"{source.name}: bukan teks UTF-8; simpan ulang sebagai CSV UTF-8."]) from None
+    except FileNotFoundError:
+        raise ImportRefused([f"{source}: berkas tidak ditemukan."]) from None
+    except OSError:
+        raise ImportRefused([f"{source}: tidak dapat dibaca (folder, atau tanpa izin baca)."]) from None
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    rows = list(csv.reader(io.StringIO(text.replace("\r\n", "\n")), delimiter=delimiter))
+    heads = [_header(c) for c in rows[0]] if rows else []
+    code_at = next((heads.index(h) for h in CODE_HEADERS if h in heads), None)
+    name_at = next((heads.index(h) for h in NAME_HEADERS if h in heads), None)
+    if code_at is None or name_at is None:
+        raise ImportRefused(
+            [
+                f"{source.name}:1: kolom kode dan nama tidak ditemukan (judul kolom yang dikenal: "
+                f"{', '.join(CODE_HEADERS)}; {', '.join(NAME_HEADERS)})."
+            ]
+        )
+    out: dict[str, str] = {}
+    refused: list[str] = []
+    for line, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        raw = row[code_at].strip() if code_at < len(row) else ""
+        name = row[name_at].strip() if name_at < len(row) else ""
+        code = canonical_code(raw)
+        if not re.fullmatch(NOMENCLATURE_CODE, code):
+            refused.append(
+                f"{source.name}:{line}: kode {raw!r} tidak berbentuk kode nomenklatur "
+                "(mis. 1.02.02.2.01.0001)."
+            )
+        elif not name:
+            refused.append(f"{source.name}:{line}: kode {code} tanpa nama.")
+        elif out.get(code, name) != name:
+            refused.append(f"{source.name}:{line}: kode {code} tertulis lagi dengan nama lain.")
+        else:
+            out[code] = name
+    if refused:
+        raise ImportRefused(refused)
+    return list(out.items())
+
+
+def import_nomenclature(root: Path, source: Path) -> Imported:
+    """Write ``data/nomenclature.csv`` from ``source``; nothing is written on a refusal or
+    when the table is already the same."""
+    rows = read_source(source)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["code", "name"])
+    writer.writerows(rows)
+    text = buffer.getvalue()
+    target = root / NOMENCLATURE_FILE
+    if target.is_file() and not target.is_symlink() and target.read_text("utf-8") == text:
+        return Imported(len(rows), changed=False)
+    if target.is_symlink():
+        raise ImportRefused([f"{NOMENCLATURE_FILE} adalah symlink; tidak ditimpa."])
+    # A whole new file or none: written beside the old one, then moved over it.
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".nomenclature-", suffix=".csv")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
+            file.write(text)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return Imported(len(rows), changed=True)
