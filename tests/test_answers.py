@@ -83,3 +83,21 @@ def test_recommendations_name_who_answers_and_programmes_name_what_they_answer(p
     page = views.program_page(soc, "../../")
     assert "Menjawab rekomendasi evaluasi" in page
     assert 'href="../../evaluasi/#rek-2025-01">Percepat pemasangan alat bantu &amp; laporkan' in page
+
+
+def test_a_programme_page_names_its_sub_activities_from_the_table(plan_repo: Path) -> None:
+    (plan_repo / "data/nomenclature.csv").write_text(
+        "code,name\n1.02.02.2.01.0001,Pembangunan Rumah Sakit beserta Sarana\n", "utf-8"
+    )
+    page = plan_repo / "docs/program/living/alat-bantu.md"
+    text = page.read_text("utf-8").replace(
+        "support: [dinsos, diskominfo]",
+        "support: [dinsos, diskominfo]\nsub_activities: [1.02.02.02.01.0001]",  # a finance system's shape
+    )
+    page.write_text(text, "utf-8")
+    plan = loaded(plan_repo)
+    program = plan.program("LIV-01")
+    assert program is not None
+    html = Views(plan).program_page(program, "../../")
+    assert "Sub-kegiatan (nomenklatur)" in html
+    assert '<span class="mp-code">1.02.02.2.01.0001</span> Pembangunan Rumah Sakit beserta Sarana' in html

@@ -14,7 +14,7 @@ from ..figures import delivery
 from ..figures.delivery import IndicatorYear
 from ..html import charts
 from ..html.safehtml import BASE_STAND_IN, Rendered, fill_slots, render, slot
-from ..model import Indicator, Program
+from ..model import Indicator, Program, canonical_code
 from ..read.history import FieldChange, Revision
 from .base import ViewBase
 
@@ -160,6 +160,9 @@ class ProgramViews(ViewBase):
             unreadable=sum(not r.readable for r in self.history.get(program.path, [])),
             in_git=program.path in self.history,
             answers=self.answers.get(program.id, []),
+            # Codes in the decree's shape, each once, named from data/nomenclature.csv.
+            codes=list(dict.fromkeys(canonical_code(c) for c in program.sub_activities)),
+            nomenclature=self.plan.nomenclature,
         )
         return {name: self.render_template(f"program_{name}.html", base, **context) for name in PROGRAM_SLOTS}
 
