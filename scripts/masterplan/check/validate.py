@@ -83,24 +83,31 @@ def validate(
     """
     problems: list[Problem] = []
     programs = [*plan.programs, *partial]
-    # The first page that holds an id keeps it; a later one is told which page has it.
-    ids: dict[str, str] = {}
-    for program in programs:
-        if "id" not in program.invalid:
-            ids.setdefault(program.id, program.path)
-    base = rules.Context(
-        period=(plan.info.period.start, plan.info.period.end),
-        as_of=plan.as_of,
-        ids=ids,
-        next_ids={prefix: next_id(plan, dim) for dim, prefix in PREFIXES.items()},
-        codes=claimed_codes(programs),
-    )
+    base = rule_context(plan, programs)
     for program in programs:
         wrong = (reported or {}).get(program.path, set())
         problems += _check_program(plan, program, memo, replace(base, path=program.path), wrong)
     for page in plan.pages.values():
         problems += _check_content(page, memo)
     return problems
+
+
+def rule_context(plan: Masterplan, programs: Iterable[Program]) -> rules.Context:
+    """What the rules between fields need from the plan (the form gets the same, from
+    :func:`masterplan.outputs.cms.rule_context`). The first page that holds an id keeps
+    it; a later one is told which page has it."""
+    programs = list(programs)
+    ids: dict[str, str] = {}
+    for program in programs:
+        if "id" not in program.invalid:
+            ids.setdefault(program.id, program.path)
+    return rules.Context(
+        period=(plan.info.period.start, plan.info.period.end),
+        as_of=plan.as_of,
+        ids=ids,
+        next_ids={prefix: next_id(plan, dim) for dim, prefix in PREFIXES.items()},
+        codes=claimed_codes(programs),
+    )
 
 
 def claimed_codes(programs: Iterable[Program]) -> dict[str, list[tuple[str, bool]]]:

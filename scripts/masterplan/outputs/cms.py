@@ -27,7 +27,7 @@ import yaml
 
 from .. import fmt
 from ..check import rules
-from ..check.validate import claimed_codes, next_id
+from ..check.validate import rule_context as validate_rule_context
 from ..model import DIMENSION_KEYS, PREFIXES, Masterplan, Opd, Program, RpjmdMission
 from ..read.files import PROGRAM_DIR
 from ..read.loader import OPD_FILE, RPJMD_FILE
@@ -343,18 +343,16 @@ def config(
 
 
 def rule_context(plan: Masterplan) -> dict[str, Any]:
-    """What the form's rules (admin/rules.js) need from the plan: what the validator's
-    :class:`~masterplan.check.rules.Context` holds, and the labels the form shows."""
-    ids: dict[str, str] = {}
-    for p in plan.programs:
-        ids.setdefault(p.id, p.path)
+    """What the form's rules (admin/rules.js) need from the plan: the validator's
+    :class:`~masterplan.check.rules.Context`, as JSON, and the labels the form shows."""
+    ctx = validate_rule_context(plan, plan.programs)
     opds = {o.key: o.short for o in plan.opds}
     return {
-        "period": [plan.info.period.start, plan.info.period.end],
-        "as_of": plan.as_of.isoformat(),
-        "ids": ids,
-        "next_ids": {prefix: next_id(plan, dim) for dim, prefix in PREFIXES.items()},
-        "codes": claimed_codes(plan.programs),
+        "period": list(ctx.period),
+        "as_of": ctx.as_of.isoformat(),
+        "ids": dict(ctx.ids),
+        "next_ids": dict(ctx.next_ids),
+        "codes": dict(ctx.codes),
         "fields": fmt.FIELDS,
         "labels": {"status": fmt.STATUS, "horizon": fmt.HORIZON, "lead": opds, "support": opds},
     }
