@@ -83,9 +83,7 @@ class AchievementViews(ViewBase):
     def behind(self, base: str) -> str:
         """Programmes behind in the last year that has passed, by lead OPD, worst first:
         the answer /capaian/ and /progres/ open with."""
-        period, as_of = self.plan.info.period, self.plan.as_of
-        year = delivery.last_passed_year(period.start, period.end, as_of)
-        items = delivery.behind(self.plan.programs, year, as_of) if year is not None else []
+        year, items = self.behind_last_year
         judged = sum(
             1 for p in self.plan.counted_programs if any(year in ind.targets for ind in p.indicators)
         )
@@ -93,7 +91,7 @@ class AchievementViews(ViewBase):
             "behind.html",
             base,
             year=year,
-            as_of=as_of,
+            as_of=self.plan.as_of,
             judged=judged,
             total=len(items),
             groups=delivery.by_lead(items, [o.key for o in self.plan.opds]),

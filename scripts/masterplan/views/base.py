@@ -139,6 +139,14 @@ class ViewBase:
         return self._kept[int(index)].strip() if kind == "kept" else None
 
     @cached_property
+    def behind_last_year(self) -> tuple[int | None, list[delivery.Behind]]:
+        """The last year of the period that has passed, and the programmes behind in it
+        (worst first): /capaian/, /progres/ and every OPD page show them, computed once."""
+        period, as_of = self.plan.info.period, self.plan.as_of
+        year = delivery.last_passed_year(period.start, period.end, as_of)
+        return year, (delivery.behind(self.plan.programs, year, as_of) if year is not None else [])
+
+    @cached_property
     def answers(self) -> dict[str, list[tuple[int, Recommendation]]]:
         """Programme id -> the evaluation recommendations it answers, latest first."""
         return delivery.answers(self.plan.evaluations)

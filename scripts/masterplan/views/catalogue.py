@@ -74,8 +74,7 @@ class CatalogueViews(ViewBase):
             self.attention_list(roles.lead, base, f"Program yang dipimpin {opd.short} dan perlu diperbarui")
         )
         as_of = self.plan.as_of
-        period = self.plan.info.period
-        year = delivery.last_passed_year(period.start, period.end, as_of)
+        year, behind = self.behind_last_year
         # Each recommendation once, with the OPD's programmes that answer it.
         recommendations: dict[str, tuple[int, Recommendation, list[Program]]] = {}
         for p in sorted(roles.lead + roles.support, key=program_order):
@@ -90,7 +89,7 @@ class CatalogueViews(ViewBase):
             tally=delivery.tally(roles.lead, as_of),
             STATES=delivery.STATES,
             behind_year=year,
-            behind=delivery.behind(roles.lead, year, as_of) if year is not None else [],
+            behind=[b for b in behind if b.program.lead == opd.key],
             delayed=[p for p in sorted(roles.lead, key=program_order) if p.status == "delayed"],
             recommendations=sorted(recommendations.values(), key=lambda r: (-r[0], r[1].key)),
         )
