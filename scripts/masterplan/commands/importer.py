@@ -18,8 +18,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..model import NOMENCLATURE_CODE, canonical_code
-from ..read.nomenclature import NOMENCLATURE_FILE
+from ..read.nomenclature import NOMENCLATURE_FILE, check_rows
 
 CODE_HEADERS = ("kode", "code", "kode rekening", "kode nomenklatur", "kode sub kegiatan")
 NAME_HEADERS = ("nama", "name", "uraian", "nomenklatur", "nama sub kegiatan")
@@ -66,28 +65,16 @@ def read_source(source: Path) -> list[tuple[str, str]]:
                 f"{', '.join(CODE_HEADERS)}; {', '.join(NAME_HEADERS)})."
             ]
         )
-    out: dict[str, str] = {}
-    refused: list[str] = []
-    for line, row in enumerate(rows[1:], start=2):
-        if not any(cell.strip() for cell in row):
-            continue
-        raw = row[code_at].strip() if code_at < len(row) else ""
-        name = row[name_at].strip() if name_at < len(row) else ""
-        code = canonical_code(raw)
-        if not re.fullmatch(NOMENCLATURE_CODE, code):
-            refused.append(
-                f"{source.name}:{line}: kode {raw!r} tidak berbentuk kode nomenklatur "
-                "(mis. 1.02.02.2.01.0001)."
-            )
-        elif not name:
-            refused.append(f"{source.name}:{line}: kode {code} tanpa nama.")
-        elif out.get(code, name) != name:
-            refused.append(f"{source.name}:{line}: kode {code} tertulis lagi dengan nama lain.")
-        else:
-            out[code] = name
-    if refused:
-        raise ImportRefused(refused)
-    return list(out.items())
+    table, wrong = check_rows(
+        ((line, row[code_at] if code_at < len(row) else "", row[name_at] if name_at < len(row) else "")
+         for line, row in enumerate(rows[1:], start=2)),
+        repeats_ok=True,
+    )  # fmt: skip
+    if wrong:
+        # After "file:line:" the sentence goes on in lower case, as compilers print it.
+        said = [f"{source.name}:{line}: {m[:1].lower()}{m[1:]} {hint}" for line, _, m, hint in wrong]
+        raise ImportRefused(said)
+    return list(table.items())
 
 
 def import_nomenclature(root: Path, source: Path) -> Imported:

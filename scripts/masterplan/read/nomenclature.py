@@ -11,7 +11,9 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from ..model import NOMENCLATURE_CODE, canonical_code
 from ..problems import Problem
@@ -20,6 +22,70 @@ from .files import has_link
 NOMENCLATURE_FILE = "data/nomenclature.csv"
 #: The full national table is a few megabytes; anything much larger was not meant.
 MAX_BYTES = 20_000_000
+
+
+Wrong = tuple[int, str, str, str]
+
+
+def check_rows(
+    rows: Iterable[tuple[int, Any, Any]], *, repeats_ok: bool = False
+) -> tuple[dict[str, str], list[Wrong]]:
+    """The table of (line, code as written, name) rows, in the decree's shape, and what is
+    wrong, as (line, problem code, message, hint): the data file's reader and
+    ``masterplan import nomenclature`` check rows alike. A row given as (line, None, n)
+    has n columns instead of 2. With ``repeats_ok`` a row repeating an earlier one
+    exactly is skipped (exports list a code once per sheet)."""
+    table: dict[str, str] = {}
+    first: dict[str, int] = {}
+    wrong: list[Wrong] = []
+    for line, written, name in rows:
+        if written is None:
+            wrong.append(
+                (
+                    line,
+                    "bad-value",
+                    f"Baris berisi {name} kolom, bukan 2.",
+                    "Tulis `kode,nama`; apit nama yang memuat koma dengan tanda kutip.",
+                )
+            )
+            continue
+        raw, name = str(written).strip(), str(name).strip()
+        if not raw and not name:
+            continue
+        code = canonical_code(raw)
+        if not re.fullmatch(NOMENCLATURE_CODE, code):
+            wrong.append(
+                (
+                    line,
+                    "bad-value",
+                    f"Kode {raw!r} tidak berbentuk kode nomenklatur.",
+                    'Contoh bentuk yang benar: "1.02.02.2.01.0001".',
+                )
+            )
+        elif not name:
+            wrong.append(
+                (
+                    line,
+                    "missing-field",
+                    f"Kode {code} tanpa nama.",
+                    "Tulis nama sesuai keputusan yang diikuti.",
+                )
+            )
+        elif code in first and not (repeats_ok and table[code] == name):
+            wrong.append(
+                (
+                    line,
+                    "duplicate-key",
+                    f"Kode {code} tertulis lagi dengan nama lain."
+                    if table[code] != name
+                    else f"Kode {code} sudah tertulis di baris {first[code]}.",
+                    "Hapus salah satu baris.",
+                )
+            )
+        elif code not in first:
+            first[code] = line
+            table[code] = name
+    return table, wrong
 
 
 def read_nomenclature(root: Path) -> tuple[dict[str, str] | None, list[Problem]]:
@@ -59,44 +125,11 @@ def read_nomenclature(root: Path) -> tuple[dict[str, str] | None, list[Problem]]
             "Tulis judul kolom `code,name`.",
         )
         return None, problems
-    table: dict[str, str] = {}
-    first: dict[str, int] = {}
-    for line, row in enumerate(rows[1:], start=2):
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(row) != 2:
-            problem(
-                line,
-                "bad-value",
-                f"Baris berisi {len(row)} kolom, bukan 2.",
-                "Tulis `kode,nama`; apit nama yang memuat koma dengan tanda kutip.",
-            )
-            continue
-        code, name = canonical_code(row[0].strip()), row[1].strip()
-        if not re.fullmatch(NOMENCLATURE_CODE, code):
-            problem(
-                line,
-                "bad-value",
-                f"Kode `{row[0].strip()}` tidak berbentuk kode nomenklatur.",
-                'Contoh bentuk yang benar: "1.02.02.2.01.0001".',
-            )
-            continue
-        if not name:
-            problem(
-                line,
-                "missing-field",
-                f"Kode `{code}` tanpa nama.",
-                "Tulis nama sesuai keputusan yang diikuti.",
-            )
-            continue
-        if code in first:
-            problem(
-                line,
-                "duplicate-key",
-                f"Kode `{code}` sudah tertulis di baris {first[code]}.",
-                "Hapus salah satu baris.",
-            )
-            continue
-        first[code] = line
-        table[code] = name
+    # Blank lines are skipped; a row of another width is reported as such.
+    filled = [(line, row) for line, row in enumerate(rows[1:], start=2) if any(c.strip() for c in row)]
+    table, wrong = check_rows(
+        (line, row[0], row[1]) if len(row) == 2 else (line, None, len(row)) for line, row in filled
+    )
+    for line, code, message, hint in wrong:
+        problem(line, code, message, hint)
     return table, problems
