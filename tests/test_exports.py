@@ -378,18 +378,18 @@ def test_print_edition_has_a_monitoring_chapter_that_agrees_with_the_model(plan_
 
     # Planned (started years) against spent per dimension, as on the budget page.
     f = Figures(plan)
-    ps = f.planned_spent(f.budget_dimension_year(), f.spending_dimension_year())
+    ps = f.money_by_dimension()
     rows_ = cells(chapter, "cetak-realisasi-dimensi")
     assert [row[0] for row in rows_] == [d.name_en for d in plan.dimensions]
     for d, row in zip(plan.dimensions, rows_, strict=True):
-        planned, spent = ps.planned[d.key], ps.spent[d.key]
+        planned, spent = ps[d.key].indication, ps[d.key].spent
         assert row[1:] == [
             fmt.rupiah(planned) if planned else "–",
             fmt.rupiah(spent) if spent else "–",
-            absorption_text(ps.absorption(d.key)),
+            absorption_text(ps[d.key].absorption),
         ]
-    assert ps.total_spent == sum(p.total_spending for p in plan.programs)
-    assert f"<strong>{fmt.rupiah(ps.total_spent)}</strong>" in chapter
+    assert ps.total.spent == sum(p.total_spending for p in plan.programs)
+    assert f"<strong>{fmt.rupiah(ps.total.spent)}</strong>" in chapter
     assert ["Smart Society", "Rp800.000.000", "Rp220.000.000", "27,5%"] in rows_
 
     # The latest evaluation: index, five parts, dimensions, recommendations.

@@ -312,6 +312,11 @@ class SpendingLine:
     )
 
 
+def quarter_of(day: datetime.date) -> int:
+    """The quarter (triwulan) of the year a day falls in, 1 to 4."""
+    return (day.month - 1) // 3 + 1
+
+
 @dataclass
 class Allocation:
     """The APBD allocation (pagu) of a programme for one year, source and phase."""

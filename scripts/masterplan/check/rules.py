@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from .. import fmt
-from ..model import NOTE_REQUIRED, canonical_code
+from ..model import NOTE_REQUIRED, canonical_code, quarter_of
 from ..read.schema import _text, key_name
 from ..source import KeyPath
 
@@ -339,7 +339,7 @@ def _check(rule: Rule, record: Any, ctx: Context | None) -> Iterator[Violation]:
         elif rule.kind == "quarter-not-after-as-of":
             item = value if isinstance(value, Mapping) else {}
             quarter, year = item.get("quarter"), item.get("year")
-            current = (ctx.as_of.month - 1) // 3 + 1
+            current = quarter_of(ctx.as_of)
             words |= {"value": quarter, "year": year, "current": current}
             path = (*path, "quarter")
             bad = isinstance(quarter, int) and year == ctx.as_of.year and quarter > current

@@ -12,8 +12,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from ..model import BudgetLine, Masterplan, Opd, Program, SpendingLine
-from .delivery import absorption
+from ..model import BudgetLine, Masterplan, Opd, Program, SpendingLine, quarter_of
+from . import money
+from .money import Money
 
 #: Funding sources in the contract's order (tables list them in it).
 SOURCES = ("APBD", "APBN", "DAK", "CSR", "KPBU", "hibah", "swasta", "desa")
@@ -57,40 +58,32 @@ class Table:
 
 
 @dataclass(frozen=True)
-class PlannedSpent:
-    """Planned budget against realized spending per row, with absorption (serapan).
-
-    ``planned`` counts only the years that have started: spending cannot exist yet for
-    later years, so comparing with them would understate absorption.
-    """
+class MoneyTable:
+    """Indication, pagu, realisasi, serapan and terdanai per row (see :mod:`.money`)."""
 
     rows: list[str]
-    planned: dict[str, int]
-    spent: dict[str, int]
+    cells: dict[str, Money]
 
-    def absorption(self, row: str) -> float | None:
-        return absorption(self.planned.get(row, 0), self.spent.get(row, 0))
-
-    @property
-    def total_planned(self) -> int:
-        return sum(self.planned.get(r, 0) for r in self.rows)
+    def __getitem__(self, row: str) -> Money:
+        return self.cells.get(row, Money())
 
     @property
-    def total_spent(self) -> int:
-        return sum(self.spent.get(r, 0) for r in self.rows)
+    def total(self) -> Money:
+        return money.total(self[r] for r in self.rows)
 
     @property
-    def total_absorption(self) -> float | None:
-        return absorption(self.total_planned, self.total_spent)
+    def allocated(self) -> bool:
+        """Some row has a recorded pagu: the tables then show the pagu and terdanai."""
+        return any(self[r].allocated for r in self.rows)
 
-    def lowest_absorption_first(self) -> PlannedSpent:
-        """The same rows, the lowest serapan first (rows with nothing planned last);
-        rows equally low keep their order."""
+    def lowest_absorption_first(self) -> MoneyTable:
+        """The same rows, the lowest serapan first (rows with no dasar last); rows
+        equally low keep their order."""
         def key(row: str) -> tuple[bool, float]:
-            value = self.absorption(row)
+            value = self[row].absorption
             return (value is None, value or 0.0)
 
-        return PlannedSpent(sorted(self.rows, key=key), self.planned, self.spent)
+        return MoneyTable(sorted(self.rows, key=key), self.cells)
 
 
 @dataclass(frozen=True)
@@ -213,7 +206,11 @@ class Figures:
     @property
     def started_years(self) -> list[str]:
         """Years of the plan that have started by the reference date: those with spending."""
-        return [str(y) for y in self.plan.info.period.years if y <= self.plan.as_of.year]
+        return [str(y) for y in self.started_year_numbers]
+
+    @property
+    def started_year_numbers(self) -> list[int]:
+        return [y for y in self.plan.info.period.years if y <= self.plan.as_of.year]
 
     def budget_dimension_year(self) -> Table:
         return self.budget(
@@ -267,30 +264,62 @@ class Figures:
             column_order=self.years,
         )
 
-    def planned_spent(
-        self, budget: Table, spending: Table, rows: Iterable[str] | None = None
-    ) -> PlannedSpent:
-        """Per row of two year tables: the budget of the started years against all spending."""
-        started = set(self.started_years)
-        order = list(budget.rows if rows is None else rows)
-        return PlannedSpent(
-            rows=order,
-            planned={r: sum(budget.cell(r, y) for y in budget.columns if y in started) for r in order},
-            spent={r: spending.row_total(r) for r in order},
-        )
+    def money(
+        self,
+        row: Callable[[Program, int, str], str],
+        row_order: Iterable[str],
+        *,
+        years: Iterable[int] | None = None,
+        programs: Iterable[Program] | None = None,
+    ) -> MoneyTable:
+        """The money of ``programs`` (by default every programme the plan counts) in
+        ``years`` (by default the years that have started: realisasi cannot exist for later
+        ones, so counting them would understate serapan), per row of
+        ``row(programme, year, source)``."""
+        wanted = set(self.started_year_numbers if years is None else years)
+        cells: dict[str, Money] = defaultdict(Money)
+        for p in self.plan.counted_programs if programs is None else programs:
+            if not p.counted:
+                continue
+            for (year, source), m in money.cells(p).items():
+                if year in wanted:
+                    key = row(p, year, source)
+                    cells[key] = cells[key] + m
+        return MoneyTable(list(row_order), dict(cells))
 
-    def planned_spent_by_year(self, programs: Iterable[Program] | None = None) -> PlannedSpent:
-        """Per started year: that year's budget against that year's spending (of
-        ``programs``, by default every programme the plan counts)."""
-        if programs is not None:
-            programs = [p for p in programs if p.counted]
-        budget, spending = self.budget_source_year(programs), self.spending_source_year(programs)
-        years = self.started_years
-        return PlannedSpent(
-            rows=years,
-            planned={y: budget.column_total(y) for y in years},
-            spent={y: spending.column_total(y) for y in years},
-        )
+    def money_by_year(
+        self, programs: Iterable[Program] | None = None, years: Iterable[int] | None = None
+    ) -> MoneyTable:
+        """Per year (by default the started ones), of ``programs`` or of the whole plan."""
+        chosen = self.started_year_numbers if years is None else list(years)
+        return self.money(lambda _p, y, _s: str(y), [str(y) for y in chosen], years=chosen, programs=programs)
+
+    def money_by_source(self) -> MoneyTable:
+        return self.money(lambda _p, _y, s: s, self.spending_sources)
+
+    def money_by_dimension(self) -> MoneyTable:
+        return self.money(lambda p, _y, _s: p.dimension, [d.key for d in self.plan.dimensions])
+
+    def money_by_opd(self) -> MoneyTable:
+        """Of the programmes each OPD leads (the lead answers for the money)."""
+        return self.money(lambda p, _y, _s: p.lead, [o.key for o in self.plan.opds])
+
+    @property
+    def allocation_years(self) -> list[int]:
+        """Years of the period in which some counted programme has a pagu recorded."""
+        recorded = {a.year for p in self.plan.counted_programs for a in p.allocations}
+        return [y for y in self.plan.info.period.years if y in recorded]
+
+    def quarters(self, programs: Iterable[Program] | None = None) -> Quarters | None:
+        """Cumulative realisasi and serapan by quarter of the reference date's year, up to
+        its current quarter; ``None`` when no line of that year gives a quarter."""
+        chosen = [p for p in (self.plan.counted_programs if programs is None else programs) if p.counted]
+        year = self.plan.as_of.year
+        if not any(s.quarter and s.year == year for p in chosen for s in p.spending):
+            return None
+        base = money.of_programs(chosen, [year])
+        spent = money.quarterly_spent(chosen, year)[: quarter_of(self.plan.as_of)]
+        return Quarters(year, base, spent)
 
     def progress(self, dimension: str | None = None) -> Progress:
         programs = self.plan.programs if dimension is None else self.plan.programs_of(dimension)
@@ -314,6 +343,23 @@ class Figures:
             rows.append(Alignment(mission.key, mission.name, True, direct, gap_override=gap))
             rows += goals
         return rows
+
+
+@dataclass(frozen=True)
+class Quarters:
+    """Realisasi of one year, cumulative at the end of each quarter so far, against the
+    year's dasar (pagu where recorded, indication elsewhere)."""
+
+    year: int
+    money: Money
+    spent: list[int]
+
+    def absorption(self, quarter: int) -> float | None:
+        return money.absorption(self.money.base, self.spent[quarter - 1])
+
+    @property
+    def rows(self) -> list[tuple[int, int, float | None]]:
+        return [(q, amount, self.absorption(q)) for q, amount in enumerate(self.spent, start=1)]
 
 
 @dataclass(frozen=True)

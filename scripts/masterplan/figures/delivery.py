@@ -1,5 +1,5 @@
-"""What was delivered against what was planned: achievement (capaian), absorption
-(serapan) and what needs updating. Plain data from the model; views only lay it out.
+"""What was delivered against what was planned: achievement (capaian) and what needs
+updating (money and serapan: :mod:`.money`). Plain data from the model; views only lay it out.
 
 Achievement follows the formula Indonesian performance reports (SAKIP/LKjIP) use, so
 Bappeda reads the same figure here as in its own reports:
@@ -136,11 +136,6 @@ def tally(programs: Iterable[Program], as_of: datetime.date) -> Tally:
     return Tally([Assessed(p, ind, latest(ind, as_of)) for p in counted for ind in p.indicators])
 
 
-def absorption(planned: int, spent: int) -> float | None:
-    """Serapan in percent; ``None`` when nothing was planned."""
-    return spent / planned * 100 if planned else None
-
-
 def due_to_run(program: Program, as_of: datetime.date) -> bool:
     """Planned to be running at ``as_of`` and not closed."""
     return program.start_year <= as_of.year <= program.end_year and program.status not in CLOSED
@@ -186,12 +181,6 @@ def attention(
             days = (as_of - since).days if since is not None else None
             out.append(Attention(p, p.status == "delayed", since, days, missing))
     return out
-
-
-def planned_to_date(program: Program, as_of: datetime.date) -> int:
-    """Budget of the years that have begun by ``as_of``: what spending is measured
-    against (later years cannot have spending yet), on every page alike."""
-    return sum(line.amount for line in program.budget if line.year <= as_of.year)
 
 
 def last_passed_year(first: int, last: int, as_of: datetime.date) -> int | None:

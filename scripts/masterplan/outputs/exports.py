@@ -19,11 +19,10 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, get_args
 
-from ..figures import delivery
+from ..figures import delivery, money
 from ..figures.aggregate import Figures
 from ..html.urls import page_url
 from ..model import SCORE_MAX, Direction, EvaluationParts, Horizon, Masterplan, Program, Source, Status
-from ..views.program import budget_rows
 from . import xlsx
 
 Row = dict[str, Any]
@@ -174,15 +173,19 @@ def _actual_rows(plan: Masterplan, p: Program) -> Iterator[Row]:
 def _spending_rows(plan: Masterplan, p: Program) -> Iterator[Row]:
     """Planned and spent per programme, year and source: the programme page's rows, so
     the columns add up to the programme's budget and spending totals."""
-    for row in budget_rows(p, plan.as_of):
+    for row in money.rows(p, plan.as_of):
+        m = row.money
         yield {
             "id_program": p.id,
             "dimensi": p.dimension,
             "opd_pengampu": p.lead,
             "tahun": row.year,
             "sumber_dana": row.source,
-            "rencana": row.planned,
-            "realisasi": row.spent,
+            "rencana": m.indication,
+            "pagu": m.allocation if m.allocated else None,
+            "terdanai": _rounded(m.funded),
+            "realisasi": m.spent if row.reported else None,
+            "dasar_serapan": "pagu" if m.allocated else "rencana",
             "serapan": _rounded(row.absorption),
         }
 
@@ -333,7 +336,7 @@ TABLES = (
     ),
     Table(
         "spending",
-        "Rencana dan realisasi anggaran per program, tahun dan sumber dana",
+        "Anggaran indikatif, pagu APBD dan realisasi per program, tahun dan sumber dana",
         (
             Field("id_program", "string", "Kode program (lihat programs.csv)", REQUIRED),
             Field("dimensi", "string", "Kunci dimensi program", REQUIRED),
@@ -347,15 +350,34 @@ TABLES = (
             ),
             Field("rencana", "integer", "Anggaran indikatif, rupiah (0 bila tidak direncanakan)", MONEY),
             Field(
+                "pagu",
+                "integer",
+                "Pagu APBD tahun itu (perubahan bila ada, selain itu murni), rupiah; kosong bila pagu "
+                "program tahun itu belum tercatat",
+                {"minimum": 0},
+            ),
+            Field(
+                "terdanai",
+                "number",
+                "Terdanai, persen: pagu/rencana x 100; kosong tanpa pagu atau tanpa rencana",
+                {"minimum": 0},
+            ),
+            Field(
                 "realisasi",
                 "integer",
                 "Realisasi anggaran, rupiah; kosong bila belum dilaporkan",
                 {"minimum": 0},
             ),
             Field(
+                "dasar_serapan",
+                "string",
+                "Pembagi serapan: pagu (bila pagu program tahun itu tercatat), selain itu rencana",
+                {**REQUIRED, "enum": ["pagu", "rencana"]},
+            ),
+            Field(
                 "serapan",
                 "number",
-                "Serapan, persen: realisasi/rencana x 100; kosong tanpa rencana atau realisasi",
+                "Serapan, persen: realisasi/dasar_serapan x 100; kosong tanpa dasar atau realisasi",
                 {"minimum": 0},
             ),
         ),

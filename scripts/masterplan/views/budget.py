@@ -22,7 +22,7 @@ class BudgetViews(ViewBase):
         dims, sources = f.budget_dimension_year(), f.budget_source_year()
         opds = f.budget_opd_year()
         names = self.names
-        by_year = f.planned_spent_by_year()
+        by_year = f.money_by_year()
         return self.defer(
             self.render_template(
                 "budget.html",
@@ -36,11 +36,11 @@ class BudgetViews(ViewBase):
                 as_of=self.plan.as_of,
                 started=f.started_years,
                 by_year=by_year,
-                by_source=f.planned_spent(
-                    f.budget_source_year(), f.spending_source_year(), rows=f.spending_sources
-                ),
-                by_dimension=f.planned_spent(dims, f.spending_dimension_year()),
-                by_opd=f.planned_spent(opds, f.spending_opd_year()).lowest_absorption_first(),
+                funded_years=f.money_by_year(years=f.allocation_years),
+                by_source=f.money_by_source(),
+                by_dimension=f.money_by_dimension(),
+                by_opd=f.money_by_opd().lowest_absorption_first(),
+                quarters=f.quarters(),
                 absorption_text=absorption_text,
                 chart_dimensions=charts.bar_chart(
                     [(names["dimension"][r], dims.row_total(r)) for r in dims.rows],
@@ -64,9 +64,12 @@ class BudgetViews(ViewBase):
                 # colour, tells plan from spending.
                 chart_spent=charts.bar_chart(
                     [
-                        (f"{year} {label}", amounts[year])
+                        (f"{year} {label}", amount)
                         for year in by_year.rows
-                        for label, amounts in (("rencana", by_year.planned), ("realisasi", by_year.spent))
+                        for label, amount in (
+                            ("pagu" if by_year[year].allocated else "rencana", by_year[year].base),
+                            ("realisasi", by_year[year].spent),
+                        )
                     ],
                     title="Rencana dan realisasi anggaran per tahun",
                     describedby="realisasi-tahun",

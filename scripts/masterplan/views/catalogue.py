@@ -84,7 +84,7 @@ class CatalogueViews(ViewBase):
             opd=opd,
             roles=roles,
             as_of=as_of,
-            spent=f.planned_spent_by_year(roles.lead),
+            spent=f.money_by_year(roles.lead),
             absorption_text=absorption_text,
             tally=delivery.tally(roles.lead, as_of),
             STATES=delivery.STATES,

@@ -12,7 +12,7 @@ class PageViews(ViewBase):
     def home(self, base: str = "") -> str:
         """Vision, missions, key figures, the six dimensions and the quick wins."""
         return self.render_template(
-            "home.md", base, quick_wins=self.quick_wins, spending=self.figures.planned_spent_by_year()
+            "home.md", base, quick_wins=self.quick_wins, spending=self.figures.money_by_year()
         )
 
     def governance(self, base: str = "") -> str:

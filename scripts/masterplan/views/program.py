@@ -10,7 +10,7 @@ from functools import cached_property
 from markupsafe import Markup
 
 from .. import fmt
-from ..figures import delivery
+from ..figures import delivery, money
 from ..figures.delivery import IndicatorYear
 from ..html import charts
 from ..html.safehtml import BASE_STAND_IN, Rendered, fill_slots, render, slot
@@ -63,39 +63,6 @@ def achievement_text(value: float | None) -> str:
 
 
 @dataclass(frozen=True)
-class BudgetRow:
-    """Planned and spent money of a programme for one year and source."""
-
-    year: int
-    source: str
-    planned: int
-    spent: int | None
-    """``None``: no spending reported for this year and source."""
-    due: bool
-    """The year has ended, so its spending should have been reported."""
-
-    @property
-    def absorption(self) -> float | None:
-        return None if self.spent is None else delivery.absorption(self.planned, self.spent)
-
-
-def budget_rows(program: Program, as_of: datetime.date) -> list[BudgetRow]:
-    """One row per (year, source) in the budget or the spending, by year; lines with the
-    same year and source add up, so the rows always sum to the programme's totals."""
-    planned: dict[tuple[int, str], int] = {}
-    spent: dict[tuple[int, str], int] = {}
-    for line in program.budget:
-        planned[line.year, line.source] = planned.get((line.year, line.source), 0) + line.amount
-    for s in program.spending:
-        spent[s.year, s.source] = spent.get((s.year, s.source), 0) + s.amount
-    keys = sorted(dict.fromkeys([*planned, *spent]), key=lambda key: key[0])
-    return [
-        BudgetRow(year, source, planned.get((year, source), 0), spent.get((year, source)), year < as_of.year)
-        for year, source in keys
-    ]
-
-
-@dataclass(frozen=True)
 class IndicatorPanel:
     """One indicator with its years, today's state and its chart."""
 
@@ -141,7 +108,8 @@ class ProgramViews(ViewBase):
         dimension = self.plan.dimension(program.dimension)
         assert dimension is not None  # the loader only keeps programmes in known folders
         as_of = self.plan.as_of
-        rows = budget_rows(program, as_of)
+        rows = money.rows(program, as_of)
+        started = [y for y in program.years if y <= as_of.year]
         context = dict(
             p=program,
             dimension=dimension,
@@ -151,10 +119,9 @@ class ProgramViews(ViewBase):
             achievement_text=achievement_text,
             absorption_text=achievement_text,
             rows=rows,
-            planned_to_date=delivery.planned_to_date(program, as_of),
-            absorption_total=delivery.absorption(
-                delivery.planned_to_date(program, as_of), program.total_spending
-            ),
+            to_date=money.of_programs([program], started),
+            whole=money.total(r.money for r in rows),
+            quarters=self.figures.quarters([program]) if program.counted else None,
             panels=self._indicator_panels(program),
             history=self._history_entries(program),
             unreadable=sum(not r.readable for r in self.history.get(program.path, [])),
