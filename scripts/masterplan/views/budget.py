@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .. import fmt
+from ..figures.money import Money
 from ..html import charts
 from .base import ViewBase
 
@@ -10,6 +11,13 @@ from .base import ViewBase
 def absorption_text(value: float | None) -> str:
     """Serapan as tables print it: ``8,46%``; ``–`` (an empty cell) when nothing was planned."""
     return "–" if value is None else fmt.number(round(value, 2)) + "%"
+
+
+def base_label(m: Money) -> str:
+    """What serapan of ``m`` divides by, in a word or two (a chart's bar label)."""
+    if not m.allocated:
+        return "rencana"
+    return "dasar serapan" if m.on_indication else "pagu"
 
 
 class BudgetViews(ViewBase):
@@ -67,7 +75,7 @@ class BudgetViews(ViewBase):
                         (f"{year} {label}", amount)
                         for year in by_year.rows
                         for label, amount in (
-                            ("pagu" if by_year[year].allocated else "rencana", by_year[year].base),
+                            (base_label(by_year[year]), by_year[year].base),
                             ("realisasi", by_year[year].spent),
                         )
                     ],
