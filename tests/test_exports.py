@@ -33,6 +33,8 @@ TABLES = (
     "indicators",
     "actuals",
     "spending",
+    "renja",
+    "indicator-metadata",
     "evaluations",
     "evaluation-dimensions",
     "recommendations",
@@ -467,3 +469,46 @@ def test_every_table_is_also_a_workbook_with_typed_cells(fixture_plan: Masterpla
                 assert cell.data_type != "f", f"{table.name}: a formula cell"
     again = written(fixture_plan, tmp_path / "b")
     assert (folder / "programs.xlsx").read_bytes() == (again / "programs.xlsx").read_bytes()
+
+
+def test_renja_table_lists_codes_targets_and_money_once_per_programme_year(
+    package: Path, sample: Report
+) -> None:
+    plan = sample.plan
+    assert plan is not None
+    renja = rows(package, "renja.csv")
+    money = [r for r in renja if r["anggaran_indikatif"] != ""]
+    # Money stands once per programme-year, so each column sums to the plan's figures.
+    assert len(money) == len({(r["tahun"], r["id_program"]) for r in renja})
+    assert sum(int(r["anggaran_indikatif"]) for r in money) == sum(
+        b.amount for p in plan.counted_programs for b in p.budget if b.year in p.years
+    )
+    assert sum(int(r["realisasi"] or 0) for r in money) == sum(p.total_spending for p in plan.counted_programs)
+    mpp = [r for r in renja if r["id_program"] == "GOV-01" and r["tahun"] == "2026"]
+    assert {r["kode_sub_kegiatan"] for r in mpp} == {"2.18.04.2.01.0001|2.18.04.2.01.0002"}
+    assert mpp[0]["nama_sub_kegiatan"].startswith("Pelayanan Perizinan dan Nonperizinan")
+    assert mpp[0]["opd"] == "dpmptsp" and mpp[0]["pagu"] == str(500_000_000 + 750_000_000)
+    gov01 = plan.program("GOV-01")
+    assert gov01 is not None
+    assert [(r["indikator"], float(r["target"])) for r in mpp] == [
+        (ind.name, ind.targets[2026]) for ind in gov01.indicators
+    ]
+    # Not funded: a pagu of 0 is written as 0, not left empty.
+    (call,) = [r for r in renja if r["id_program"] == "SOC-05" and r["tahun"] == "2026" and r["pagu"] != ""]
+    assert call["pagu"] == "0"
+
+
+def test_indicator_metadata_follows_satu_data_indonesia(package: Path, sample: Report) -> None:
+    plan = sample.plan
+    assert plan is not None
+    meta = rows(package, "indicator-metadata.csv")
+    assert len(meta) == sum(len(p.indicators) for p in plan.programs)
+    (portal,) = [r for r in meta if r["kode_indikator"] == "IKD-GOV-07-01"]
+    assert portal["frekuensi"] == "tahunan" and portal["produsen_data"] == "diskominfo"
+    assert portal["konsep_definisi"].startswith("Jumlah set data prioritas")
+    assert portal["walidata"] == plan.info.data_custodian
+    # Without metadata: the lead OPD produces the data, the code is the programme's.
+    liv = plan.program("LIV-02")
+    assert liv is not None
+    (first,) = [r for r in meta if r["kode_indikator"] == "LIV-02-1"]
+    assert first["produsen_data"] == liv.lead and first["nama_indikator"] == liv.indicators[0].name

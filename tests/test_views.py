@@ -139,23 +139,50 @@ def test_roadmap_marks_each_programme_year(sample: Masterplan) -> None:
 
 
 def spent_table(html: str, table_id: str) -> list[tuple[str, int, int, str]]:
-    """Rows of a planned-vs-spent table: (label, planned, spent, absorption), total last."""
+    """Rows of a money table: (label, what serapan divides by, realisasi, serapan), total
+    last. The divisor is the "Dasar serapan" column when the table has one (pagu and
+    indication mixed), else the "Rencana" column."""
     table = re.search(rf'<table [^>]*id="{table_id}">.*?</table>', html, re.S)
     assert table is not None, table_id
-    cell = r'<td (?:data-label="[^"]*" )?class="mp-num">(?:<strong>)?(.*?)(?:</strong>)?</td>'
-    rows = re.findall(rf'<tr><th scope="row">(.*?)</th>{cell}{cell}{cell}', table.group(0))
+    heads = re.findall(r'<th scope="col"[^>]*>(.*?)</th>', table.group(0))
+    base = "Dasar serapan" if "Dasar serapan" in heads else "Rencana"
+    rows = []
+    for row in re.findall(r"<tr><th scope=\"row\">(.*?)</tr>", table.group(0)):
+        label, rest = row.split("</th>", 1)
+        cells = [re.sub(r"<[^>]+>", "", c) for c in re.findall(r"<td[^>]*>(.*?)</td>", rest)]
+        by = dict(zip(heads[1:], cells, strict=True))
+        rows.append((label, amount(by[base]), amount(by["Realisasi"]), by["Serapan"]))
+    return rows
 
-    def amount(cell: str) -> int:
-        return 0 if cell == "–" else int(cell.removeprefix("Rp").replace(".", ""))
 
-    return [(label, amount(planned), amount(spent), serapan) for label, planned, spent, serapan in rows]
+def amount(cell: str) -> int:
+    return 0 if cell == "–" else int(cell.removeprefix("Rp").replace(".", ""))
+
+
+def serapan_base(plan: Masterplan, years: list[int]) -> int:
+    """What serapan divides by, computed here from the contract's words (not the engine's
+    code): per programme and year, the pagu (perubahan, else murni, per source) when the
+    page records any pagu for that year, else the indication."""
+    total = 0
+    for p in plan.counted_programs:
+        for year in years:
+            lines = [a for a in p.allocations if a.year == year]
+            if lines:
+                sources = {a.source for a in lines}
+                for source in sources:
+                    changed = [a.amount for a in lines if a.source == source and a.phase == "perubahan"]
+                    murni = [a.amount for a in lines if a.source == source and a.phase == "murni"]
+                    total += sum(changed) if changed else sum(murni)
+            else:
+                total += sum(b.amount for b in p.budget if b.year == year)
+    return total
 
 
 def test_budget_page_planned_against_spent_reconciles(sample: Masterplan) -> None:
     html = Views(sample).budget("")
     started = [y for y in sample.info.period.years if y <= sample.as_of.year]
     spent = sum(p.total_spending for p in sample.counted_programs)
-    planned = sum(line.amount for p in sample.counted_programs for line in p.budget if line.year in started)
+    planned = serapan_base(sample, started)
     assert spent and planned
     serapan = fmt.percent(spent, planned)
     assert f"<strong>{fmt.rupiah_words(spent)}</strong> ({fmt.rupiah(spent)})" in html
@@ -163,9 +190,7 @@ def test_budget_page_planned_against_spent_reconciles(sample: Masterplan) -> Non
     by_year = spent_table(html, "realisasi-tahun")
     assert by_year[-1] == ("Total", planned, spent, serapan)
     for year, year_planned, year_spent, _ in by_year[:-1]:
-        assert year_planned == sum(
-            line.amount for p in sample.counted_programs for line in p.budget if line.year == int(year)
-        )
+        assert year_planned == serapan_base(sample, [int(year)])
         assert year_spent == sum(
             line.amount for p in sample.counted_programs for line in p.spending if line.year == int(year)
         )
@@ -184,12 +209,13 @@ def test_budget_page_planned_against_spent_reconciles(sample: Masterplan) -> Non
 def test_home_states_spending_against_the_plan(sample: Masterplan) -> None:
     spent = sum(p.total_spending for p in sample.counted_programs)
     last = min(sample.info.period.end, sample.as_of.year)
-    planned = sum(line.amount for p in sample.counted_programs for line in p.budget if line.year <= last)
+    planned = serapan_base(sample, list(range(sample.info.period.start, last + 1)))
     home = Views(sample).home()
     assert (
         f"<strong>{fmt.rupiah_words(spent)}</strong> realisasi anggaran</a> hingga {fmt.date(sample.as_of)}, "
-        f"dari rencana {fmt.rupiah_words(planned)} untuk tahun {years_span(sample.info.period.start, last)} "
-        f"(serapan {fmt.percent(spent, planned)})" in home
+        f"dari pagu APBD dan rencana (program-tahun tanpa pagu) {fmt.rupiah_words(planned)} untuk tahun "
+        f"{years_span(sample.info.period.start, last)} (serapan {fmt.percent(spent, planned)}; terdanai APBD"
+        in home
     )
 
 

@@ -22,7 +22,18 @@ from typing import Any, get_args
 from ..figures import delivery, money
 from ..figures.aggregate import Figures
 from ..html.urls import page_url
-from ..model import SCORE_MAX, Direction, EvaluationParts, Horizon, Masterplan, Program, Source, Status
+from ..model import (
+    SCORE_MAX,
+    Direction,
+    EvaluationParts,
+    Frequency,
+    Horizon,
+    Masterplan,
+    Program,
+    Source,
+    Status,
+    canonical_code,
+)
 from . import xlsx
 
 Row = dict[str, Any]
@@ -229,6 +240,65 @@ def _recommendation_rows(plan: Masterplan) -> Iterator[Row]:
             }
 
 
+def _renja_rows(plan: Masterplan) -> Iterator[Row]:
+    """The plan in the shape of a Renja or RKPD table: per year and lead OPD, each
+    programme with its sub-kegiatan, then one row per indicator with its target for the
+    year. A programme's money stands on its first row only, so that a column's sum is the
+    plan's sum however many indicators a programme has."""
+    opds = {o.key: o for o in plan.opds}
+    order = {o.key: i for i, o in enumerate(plan.opds)}
+    names = plan.nomenclature or {}
+    programs = sorted(plan.counted_programs, key=lambda p: (order.get(p.lead, len(order)), p.id))
+    for year in plan.info.period.years:
+        for p in programs:
+            if year not in p.years:
+                continue
+            codes = list(dict.fromkeys(canonical_code(c) for c in p.sub_activities))
+            m = money.of_programs([p], [year])
+            reported = any(s.year == year for s in p.spending)
+            first: Row = {
+                "anggaran_indikatif": m.indication,
+                "pagu": m.allocation if m.allocated else None,
+                "realisasi": m.spent if reported else None,
+            }
+            for i, ind in enumerate(p.indicators or [None]):
+                opd = opds.get(p.lead)
+                yield {
+                    "tahun": year,
+                    "opd": p.lead,
+                    "nama_opd": opd.name if opd else p.lead,
+                    "kode_sub_kegiatan": LIST_SEPARATOR.join(codes),
+                    "nama_sub_kegiatan": LIST_SEPARATOR.join(names.get(c, "") for c in codes),
+                    "id_program": p.id,
+                    "judul_program": p.title,
+                    "indikator": ind.name if ind else "",
+                    "satuan": ind.unit if ind else "",
+                    "target": ind.targets.get(year) if ind else None,
+                } | (first if i == 0 else dict.fromkeys(first))
+
+
+def _indicator_metadata_rows(plan: Masterplan, p: Program) -> Iterator[Row]:
+    opds = {o.key: o for o in plan.opds}
+    for i, ind in enumerate(p.indicators, start=1):
+        producer = ind.producer or p.lead
+        opd = opds.get(producer)
+        yield {
+            "kode_indikator": ind.code or f"{p.id}-{i}",
+            "nama_indikator": ind.name,
+            "id_program": p.id,
+            "konsep_definisi": ind.definition,
+            "rumus": ind.formula,
+            "satuan": ind.unit,
+            "interpretasi": "makin rendah makin baik" if ind.better_down else "makin tinggi makin baik",
+            "frekuensi": ind.frequency or "tahunan",
+            "produsen_data": producer,
+            "nama_produsen_data": opd.name if opd else producer,
+            "walidata": plan.info.data_custodian,
+            "level_estimasi": plan.info.region,
+            "nilai_awal": ind.baseline,
+        }
+
+
 def _rounded(value: float | None) -> float | None:
     """Percentages to two decimals, as the pages print them."""
     return None if value is None else round(value, 2)
@@ -385,6 +455,86 @@ TABLES = (
         _spending_rows,
     ),
     Table(
+        "renja",
+        "Rencana induk dalam bentuk tabel Renja/RKPD: per tahun, OPD pengampu, sub-kegiatan, "
+        "program dan indikator",
+        (
+            Field("tahun", "integer", "Tahun rencana kerja", REQUIRED),
+            Field("opd", "string", "Kunci OPD pengampu (lihat opd.csv)", REQUIRED),
+            Field("nama_opd", "string", "Nama OPD pengampu", REQUIRED),
+            Field(
+                "kode_sub_kegiatan",
+                "string",
+                "Kode sub-kegiatan nomenklatur (bentuk keputusan, X.XX.XX.X.XX.XXXX), dipisah `|`",
+            ),
+            Field("nama_sub_kegiatan", "string", "Nama sub-kegiatan dari tabel nomenklatur, dipisah `|`"),
+            Field("id_program", "string", "Kode program (lihat programs.csv)", REQUIRED),
+            Field("judul_program", "string", "Judul program", REQUIRED),
+            Field("indikator", "string", "Indikator kinerja; kosong bila program belum punya indikator"),
+            Field("satuan", "string", "Satuan indikator"),
+            Field("target", "number", "Target indikator tahun itu; kosong bila tidak ada"),
+            Field(
+                "anggaran_indikatif",
+                "integer",
+                "Anggaran indikatif program tahun itu, rupiah; hanya pada baris pertama program",
+                {"minimum": 0},
+            ),
+            Field(
+                "pagu",
+                "integer",
+                "Pagu APBD program tahun itu (perubahan bila ada, selain itu murni), rupiah; kosong bila "
+                "belum tercatat; hanya pada baris pertama program",
+                {"minimum": 0},
+            ),
+            Field(
+                "realisasi",
+                "integer",
+                "Realisasi anggaran program tahun itu, rupiah; kosong bila belum dilaporkan; hanya pada "
+                "baris pertama program",
+                {"minimum": 0},
+            ),
+        ),
+        _renja_rows,
+    ),
+    Table(
+        "indicator-metadata",
+        "Metadata indikator (bentuk metadata indikator Satu Data Indonesia)",
+        (
+            Field(
+                "kode_indikator",
+                "string",
+                "Kode indikator; bila tidak diisi, kode program dan urutan indikatornya",
+                REQUIRED,
+            ),
+            Field("nama_indikator", "string", "Nama indikator", REQUIRED),
+            Field("id_program", "string", "Kode program (lihat programs.csv)", REQUIRED),
+            Field("konsep_definisi", "string", "Konsep dan definisi"),
+            Field("rumus", "string", "Metode atau rumus perhitungan"),
+            Field("satuan", "string", "Ukuran atau satuan", REQUIRED),
+            Field(
+                "interpretasi",
+                "string",
+                "Arah yang lebih baik",
+                {**REQUIRED, "enum": ["makin tinggi makin baik", "makin rendah makin baik"]},
+            ),
+            Field(
+                "frekuensi",
+                "string",
+                "Periodisitas pengukuran (bawaan: tahunan)",
+                {**REQUIRED, "enum": list(get_args(Frequency))},
+            ),
+            Field(
+                "produsen_data", "string", "Kunci OPD produsen data; bila tidak diisi, OPD pengampu", REQUIRED
+            ),
+            Field("nama_produsen_data", "string", "Nama produsen data", REQUIRED),
+            Field("walidata", "string", "Walidata daerah"),
+            Field("level_estimasi", "string", "Wilayah yang diukur", REQUIRED),
+            Field("nilai_awal", "number", "Nilai awal (baseline)", REQUIRED),
+        ),
+        _by_programme(_indicator_metadata_rows),
+        _indicator_metadata_rows,
+    ),
+    Table(
         "evaluations",
         "Hasil evaluasi nasional Gerakan Menuju 100 Smart City per tahun (skala 0-4)",
         (
@@ -497,6 +647,9 @@ def _json_table(lines: list[str]) -> bytes:
     return ("[\n" + ",\n".join(lines) + "\n]\n").encode() if lines else b"[]\n"
 
 
+#: What the download page says of datapackage.json.
+PACKAGE_TITLE = "Deskripsi paket data (Frictionless): kolom, jenis, lisensi, produsen data"
+
 #: The formats of every table: for machines (CSV, JSON) and for people (XLSX, typed cells).
 FORMATS = (
     ("csv", "text/csv"),
@@ -545,8 +698,8 @@ def export(plan: Masterplan) -> dict[str, bytes]:
         "name": "masterplan-smart-city",
         "title": f"Masterplan Smart City {info.region} {info.period.start}–{info.period.end}",
         "description": (
-            "Program, anggaran indikatif, indikator dan OPD rencana induk Smart City; realisasi "
-            "indikator dan anggaran, hasil evaluasi nasional dan rekomendasinya. Keadaan dan "
+            "Program, anggaran indikatif, pagu APBD, indikator dan OPD rencana induk Smart City; "
+            "realisasi indikator dan anggaran, hasil evaluasi nasional dan rekomendasinya. Keadaan dan "
             f"capaian dihitung pada tanggal acuan {plan.as_of.isoformat()}."
         ),
         "licenses": [{"name": info.data_license, "path": _license_url(info.data_license)}],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..outputs.exports import PACKAGE_TITLE, TABLES
 from ..read import schema
 from .base import ViewBase
 
@@ -21,7 +22,8 @@ class PageViews(ViewBase):
 
     def downloads(self, sizes: dict[str, int], base: str) -> str:
         """The open-data files with their sizes, and the PDF."""
-        return self.render_template("downloads.html", base, sizes=sizes)
+        titles = {t.name: t.title for t in TABLES} | {"datapackage": PACKAGE_TITLE}
+        return self.render_template("downloads.html", base, sizes=sizes, titles=titles)
 
     def schema_table(self, cls: type) -> str:
         """The fields of one schema, for the contributor guide."""
