@@ -38,12 +38,18 @@ class Imported:
     changed: bool
 
 
-def _header(cell: str) -> str:
-    return re.sub(r"\s+", " ", cell.replace("\ufeff", "")).strip().lower()
+def header(cell: object) -> str:
+    """A column heading as the imports compare it: ``"Kode  Sub-Kegiatan "`` and
+    ``"kode sub kegiatan"`` are the same heading, as is ``"Pagu Murni (Rp)"`` and
+    ``"pagu murni"`` (spreadsheets differ in case, spacing, hyphens and units)."""
+    text = str(cell or "").replace("\ufeff", "").replace("\u00a0", " ").lower()
+    text = re.sub(r"\((?:rp|rupiah)\.?\)", " ", re.sub(r"[-_]", " ", text))
+    return re.sub(r"\s+", " ", text).strip()
 
 
-def read_source(source: Path) -> list[tuple[str, str]]:
-    """(canonical code, name) rows of a CSV export, in its order, each code once."""
+def read_csv(source: Path) -> list[list[str]]:
+    """The rows of a CSV export: UTF-8 with or without a BOM, separated by ``,`` or by
+    ``;`` (what Excel with Indonesian settings saves); the first line decides which."""
     try:
         text = source.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -54,8 +60,13 @@ def read_source(source: Path) -> list[tuple[str, str]]:
         raise ImportRefused([f"{source}: tidak dapat dibaca (folder, atau tanpa izin baca)."]) from None
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
-    rows = list(csv.reader(io.StringIO(text.replace("\r\n", "\n")), delimiter=delimiter))
-    heads = [_header(c) for c in rows[0]] if rows else []
+    return list(csv.reader(io.StringIO(text.replace("\r\n", "\n")), delimiter=delimiter))
+
+
+def read_source(source: Path) -> list[tuple[str, str]]:
+    """(canonical code, name) rows of a CSV export, in its order, each code once."""
+    rows = read_csv(source)
+    heads = [header(c) for c in rows[0]] if rows else []
     code_at = next((heads.index(h) for h in CODE_HEADERS if h in heads), None)
     name_at = next((heads.index(h) for h in NAME_HEADERS if h in heads), None)
     if code_at is None or name_at is None:
