@@ -254,8 +254,9 @@ def _shown(value: Any) -> str:
 
 
 def _delivery_rows(old: Program, new: Program) -> list[tuple[str, str, str]]:
-    """What was reported: each actual by indicator and year, each spending by year and
-    source, as ``(label, before, after)`` with ``—`` for nothing."""
+    """What was reported: each actual by indicator and year, each pagu by year, source
+    and phase, each spending by year and source (and quarter), as ``(label, before,
+    after)`` with ``—`` for nothing."""
     rows = []
     before = {(i.name, y): (v, i.unit) for i in old.indicators for y, v in i.actuals.items()}
     after = {(i.name, y): (v, i.unit) for i in new.indicators for y, v in i.actuals.items()}
@@ -270,18 +271,37 @@ def _delivery_rows(old: Program, new: Program) -> list[tuple[str, str, str]]:
                     _measured(after.get((name, year))),
                 )
             )
-    spent_before, spent_after = _spent(old), _spent(new)
-    for year, source in sorted(spent_before.keys() | spent_after.keys()):
-        a, b = spent_before.get((year, source)), spent_after.get((year, source))
-        if a != b:
-            rows.append((f"realisasi anggaran {year} {source}", _money(a), _money(b)))
+    rows += _money_rows("pagu", _allotted(old), _allotted(new))
+    return rows + _money_rows("realisasi anggaran", _spent(old), _spent(new))
+
+
+#: Money of a programme by year, source and detail (an APBD phase, a quarter, or ``""``).
+Money = dict[tuple[int, str, str], int]
+
+
+def _money_rows(what: str, before: Money, after: Money) -> list[tuple[str, str, str]]:
+    rows = []
+    for key in sorted(before.keys() | after.keys()):
+        if before.get(key) != after.get(key):
+            label = " ".join(str(part) for part in (what, *key) if part)
+            rows.append((label, _money(before.get(key)), _money(after.get(key))))
     return rows
 
 
-def _spent(program: Program) -> dict[tuple[int, str], int]:
-    out: dict[tuple[int, str], int] = defaultdict(int)
+def _allotted(program: Program) -> Money:
+    """The pagu by year, source and APBD phase: ``pagu 2026 APBD perubahan``."""
+    out: Money = defaultdict(int)
+    for line in program.allocations:
+        out[line.year, line.source, line.phase] += line.amount
+    return dict(out)
+
+
+def _spent(program: Program) -> Money:
+    """Spending by year and source, and by quarter when reported by quarter: an import
+    that moves a year from one line to quarters shows as both."""
+    out: Money = defaultdict(int)
     for line in program.spending:
-        out[line.year, line.source] += line.amount
+        out[line.year, line.source, f"triwulan {line.quarter}" if line.quarter else ""] += line.amount
     return dict(out)
 
 
