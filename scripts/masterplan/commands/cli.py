@@ -18,7 +18,7 @@ from ..check.validate import Report
 from ..outputs import book, codeowners, exports
 from ..problems import Problem, plain
 from ..views import Views
-from . import adopt, bench, importer, plandiff, scaffold, sitecheck, upgrade
+from . import adopt, bench, finance, importer, plandiff, scaffold, sitecheck, upgrade
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -430,25 +430,68 @@ def cmd_upgrade(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
-    """Masukkan tabel dari luar ke rencana: `nomenclature` (tabel nomenklatur daerah).
+    """Masukkan tabel dari luar ke rencana: `nomenclature` (nomenklatur) atau `finance` (pagu, realisasi).
 
     Contoh: masterplan import nomenclature nomenklatur-2025.csv
+            masterplan import finance realisasi-2026.xlsx --dry-run
 
-    Membaca CSV (pemisah `,` atau `;`, judul kolom mis. `Kode` dan `Uraian`) dan menulis
-    data/nomenclature.csv dengan kode berbentuk keputusan (1.02.02.2.01.0001). Bila ada
-    satu baris yang salah, tidak ada yang ditulis; setiap baris yang salah disebutkan.
+    nomenclature: membaca CSV (pemisah `,` atau `;`, judul kolom mis. `Kode` dan `Uraian`)
+    dan menulis data/nomenclature.csv dengan kode berbentuk keputusan (1.02.02.2.01.0001).
+
+    finance: membaca ekspor aplikasi keuangan daerah per sub-kegiatan (CSV atau XLSX) dan
+    menulis `allocations` (pagu murni dan perubahan) dan `spending` (realisasi) di halaman
+    program yang mencantumkan kodenya di `sub_activities`. Realisasi per triwulan adalah
+    belanja triwulan itu saja, bukan jumlah sampai triwulan itu.
+
+    Bila ada satu baris yang salah, tidak ada yang ditulis; setiap baris yang salah
+    disebutkan.
     """
+    if args.kind == "finance":
+        return _import_finance(args, out)
     try:
         result = importer.import_nomenclature(args.root, args.file)
     except importer.ImportRefused as err:
-        for line in err.lines:
-            out.write(plain(line) + "\n")
-        out.write("Tidak ada berkas yang diubah.\n")
+        _refused(err, out)
         return EXIT_PROBLEMS
     if result.changed:
         out.write(f"data/nomenclature.csv ditulis: {result.rows} kode.\n")
     else:
         out.write(f"data/nomenclature.csv sudah sama ({result.rows} kode); tidak ada yang diubah.\n")
+    return EXIT_OK
+
+
+def _refused(err: importer.ImportRefused, out: TextIO) -> None:
+    for line in err.lines:
+        out.write(plain(line) + "\n")
+    out.write("Tidak ada berkas yang diubah.\n")
+
+
+def _import_finance(args: argparse.Namespace, out: TextIO) -> int:
+    if args.file.suffix.lower() not in finance.SUFFIXES:
+        return _usage_error(
+            "import finance",
+            f"{args.file.name}: hanya CSV atau XLSX yang dibaca; simpan ekspornya sebagai .csv atau .xlsx.",
+        )
+    try:
+        result = finance.import_finance(args.root, args.file, dry_run=args.dry_run)
+    except importer.ImportRefused as err:
+        _refused(err, out)
+        return EXIT_PROBLEMS
+    # Each programme in the plan diff's own sentences (masterplan diff).
+    for program, rows in result.changes:
+        out.write(f"{plain(program.id)} {plain(program.title)} ({plain(program.path)})\n")
+        for label, old, new in rows:
+            out.write(f"  - {plain(label)}: {plain(old)} → {plain(new)}\n")
+    if result.unmatched:
+        out.write("Kode sub-kegiatan yang tidak dicantumkan program mana pun (baris dilewati):\n")
+        for line, code in result.unmatched:
+            out.write(f"  {plain(args.file.name)}:{line}: {code}\n")
+    if not result.changes:
+        out.write("Tidak ada yang diubah: halaman program sudah memuat angka berkas ini.\n")
+    elif result.written:
+        out.write(f"{len(result.changes)} program diubah.\n")
+    else:
+        out.write(f"{len(result.changes)} program akan diubah; --dry-run: tidak ada berkas yang ditulis.\n")
     return EXIT_OK
 
 
@@ -505,7 +548,18 @@ def build_parser() -> argparse.ArgumentParser:
                 "nomenclature", help="tabel nomenklatur daerah (CSV) ke data/nomenclature.csv"
             )
             table.add_argument("file", type=Path, help="berkas CSV dari Bappeda atau BPKAD")
-            table.add_argument("--root", type=Path, default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+            money = what.add_parser(
+                "finance",
+                help="pagu dan realisasi per sub-kegiatan (CSV atau XLSX) ke halaman program",
+                description=finance.HELP,
+                formatter_class=argparse.RawDescriptionHelpFormatter,
+            )
+            money.add_argument("file", type=Path, help="ekspor aplikasi keuangan daerah (.csv atau .xlsx)")
+            money.add_argument(
+                "--dry-run", action="store_true", help="tampilkan perubahannya saja, jangan menulis berkas"
+            )
+            for kind in (table, money):
+                kind.add_argument("--root", type=Path, default=argparse.SUPPRESS, help=argparse.SUPPRESS)
         if name in ("export", "pdf"):
             cmd.add_argument("--out", type=Path, required=True, help="folder (export) atau berkas PDF tujuan")
         if name == "codeowners":
