@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURE, ROOT
+from conftest import FIXTURE, ROOT, SAMPLE
 from masterplan.check.validate import check
 from masterplan.commands.cli import main
 from masterplan.commands.finance import rewrite, rupiah
@@ -367,9 +367,10 @@ def test_the_sample_export_imports_into_a_plan_that_claims_its_codes(tmp_path: P
             (2026, "DAK", 3, 300_000_000),
         ],
     )
-    # Two codes: GOV-07's with its APBD-P, SOC-05's pagu only in the APBD-P (no realisasi).
+    # Two codes: GOV-07's with its APBD-P (550 of 600) and SOC-05's, not funded (0, no
+    # realisasi): the programme's APBD-P total is 550 + SOC-05's unchanged 0.
     assert lines(_program(repo, SOC)) == (
-        [(2026, "APBD", "murni", 600_000_000), (2026, "APBD", "perubahan", 1_400_000_000)],
+        [(2026, "APBD", "murni", 600_000_000), (2026, "APBD", "perubahan", 550_000_000)],
         [
             (2025, "APBD", None, 220_000_000),
             (2026, "APBD", 1, 120_000_000),
@@ -377,6 +378,17 @@ def test_the_sample_export_imports_into_a_plan_that_claims_its_codes(tmp_path: P
             (2026, "APBD", 3, 110_000_000),
         ],
     )
+
+
+def test_the_sample_plans_2026_figures_are_those_of_the_sample_export(tmp_path: Path) -> None:
+    """The sample's pagu and quarterly realisasi for 2026 came from this export: importing
+    it again changes nothing."""
+    repo = shutil.copytree(SAMPLE, tmp_path / "sample")
+    before = _files(repo)
+    code, said = _run(repo, SAMPLE_EXPORT)
+    assert code == 0, said
+    assert "Tidak ada yang diubah" in said
+    assert _files(repo) == before
 
 
 def test_a_rewritten_page_keeps_its_line_endings_comments_and_narrative() -> None:

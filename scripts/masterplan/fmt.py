@@ -86,6 +86,17 @@ FIELDS = {
     "frequency": "Frekuensi",
     "producer": "OPD produsen data",
     "code": "Kode indikator",
+    "review_by": "Ditinjau paling lambat",
+    "corrections": "Koreksi data tahun yang ditutup",
+    "field": "Yang dikoreksi",
+    "old": "Nilai lama",
+    "new": "Nilai baru",
+    "reason": "Alasan",
+    "date": "Tanggal",
+    "editions": "Edisi yang ditetapkan",
+    "legal_basis": "Dasar hukum",
+    "ref": "Tag git",
+    "closed_years": "Tahun yang ditutup",
 }
 
 MONTHS = [

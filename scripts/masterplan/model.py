@@ -42,6 +42,10 @@ GITHUB_HANDLE = r"^@[A-Za-z0-9][A-Za-z0-9-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)?$"
 #: digits (``1.02.02.02.01.0001``): the same code (:func:`canonical_code`). ``X`` stands in
 #: the urusan and bidang of the supporting programmes (``X.XX.01.2.01.0001``).
 SUB_ACTIVITY = r"^[0-9X]\.[0-9X]{2}\.[0-9]{2}\.0?[0-9]\.[0-9]{2}\.[0-9]{4}$"
+#: A git tag the engine creates or reads (an edition, a closed year): lower-case letters,
+#: digits, dots and hyphens, starting with a letter or digit; nothing git, a shell or a
+#: workflow log reads specially, and never option-like.
+GIT_TAG = r"^[a-z0-9][a-z0-9.-]{0,99}$"
 #: A code of the nomenclature at any level: urusan ``1``, bidang ``1.02``, program
 #: ``1.02.02``, kegiatan ``1.02.02.2.01``, sub-kegiatan ``1.02.02.2.01.0001``.
 NOMENCLATURE_CODE = r"^[0-9X](\.[0-9X]{2}(\.[0-9]{2}(\.0?[0-9]\.[0-9]{2}(\.[0-9]{4})?)?)?)?$"
@@ -197,6 +201,26 @@ class BimtekStage:
     output: str = spec("Apa yang dihasilkan tahap ini.")
 
 
+@dataclass
+class Edition:
+    """An edition of the plan adopted by a Perbup or Perwali, kept as a git tag."""
+
+    name: str = spec("Nama edisi.", example="Edisi Perbup 2025")
+    legal_basis: str = spec("Dasar hukum.", example="Peraturan Bupati Wonosobo Nomor 12 Tahun 2025")
+    date: datetime.date = spec("Tanggal penetapan (TTTT-BB-HH).", example="2025-06-30")
+    ref: str = spec("Tag git edisi ini.", pattern=GIT_TAG, example="edisi-2025-06-30")
+
+
+@dataclass
+class ClosedYear:
+    """A reported year, closed at a git tag: later changes to its actuals and spending are
+    corrections, recorded openly."""
+
+    year: int = spec("Tahun yang ditutup.", minimum=FIRST_YEAR, maximum=LAST_YEAR, example=2025)
+    date: datetime.date = spec("Tanggal penutupan (TTTT-BB-HH).", example="2026-03-31")
+    ref: str = spec("Tag git saat tahun ditutup.", pattern=GIT_TAG, example="tahun-2025-ditutup")
+
+
 def canonical_code(code: str) -> str:
     """A nomenclature code in the decree's shape: a two-digit first part of the kegiatan
     (``1.02.02.02.01.0001``, from regional systems) is written with one (``…02.2.01…``)."""
@@ -253,6 +277,12 @@ class PlanInfo:
     )
     region_code: str = spec(
         "Kode wilayah Kemendagri.", default="", pattern=r"^[0-9]{2}(\.[0-9]{2})?$", example="33.07"
+    )
+    editions: list[Edition] = spec(
+        "Edisi yang ditetapkan dengan Perbup/Perwali, dicatat oleh `masterplan edition`.", default=[]
+    )
+    closed_years: list[ClosedYear] = spec(
+        "Tahun laporan yang ditutup, dicatat oleh `masterplan close-year`.", default=[]
     )
     stale_after_days: int = spec(
         "Program berjalan yang tidak diubah selama sekian hari ditandai perlu diperbarui.",
@@ -327,6 +357,24 @@ class Allocation:
     amount: int = spec(
         "Pagu dalam rupiah, bilangan bulat tanpa titik.", minimum=0, maximum=NUMBER_LIMIT, example=300000000
     )
+
+
+@dataclass
+class Correction:
+    """An open change to a closed year's actual or spending: what it was, what it is, why."""
+
+    year: int = spec("Tahun yang sudah ditutup.", minimum=FIRST_YEAR, maximum=LAST_YEAR, example=2025)
+    field: str = spec(
+        "Yang dikoreksi: `spending.<SUMBER>` untuk realisasi anggaran satu sumber dana, atau nama "
+        "indikator untuk realisasinya (pesan validator menuliskannya).",
+        example="spending.APBD",
+    )
+    old: float = spec(
+        "Nilai saat tahun ditutup.", minimum=-NUMBER_LIMIT, maximum=NUMBER_LIMIT, example=310000000
+    )
+    new: float = spec("Nilai sekarang.", minimum=-NUMBER_LIMIT, maximum=NUMBER_LIMIT, example=325000000)
+    reason: str = spec("Alasan koreksi.", example="Realisasi triwulan IV terlambat dicatat SIPD.")
+    date: datetime.date = spec("Tanggal koreksi (TTTT-BB-HH).", example="2026-04-15")
 
 
 @dataclass
@@ -411,6 +459,14 @@ class Program:
         "(dibatalkan).",
         default="",
         example="Lelang ulang karena penyedia mundur.",
+    )
+    review_by: datetime.date | None = spec(
+        "Tanggal (TTTT-BB-HH) paling lambat OPD pengampu memastikan halaman ini masih benar.",
+        default=None,
+        example="2026-06-30",
+    )
+    corrections: list[Correction] = spec(
+        "Koreksi terbuka atas realisasi tahun yang sudah ditutup.", default=[]
     )
 
     dimension: str = spec("Dimensi, dari nama folder.", default="", derived=True)

@@ -87,6 +87,19 @@ PROGRAM: tuple[Key, ...] = (
     Key("status"),
     Key("status_note", always=False, prose=True),
     Key("progress"),
+    Key("review_by", always=False),
+    Key(
+        "corrections",
+        always=False,
+        items=(
+            Key("year"),
+            Key("field", prose=True),
+            Key("old"),
+            Key("new"),
+            Key("reason", prose=True),
+            Key("date"),
+        ),
+    ),
 )
 
 #: data/opd.yml and data/rpjmd.yml: lists of records, as the sample writes them.
