@@ -21,6 +21,7 @@ from ..model import DIMENSION_KEYS, FIRST_YEAR, LAST_YEAR
 from ..outputs import codeowners, layout
 from ..read.files import DIMENSION_DIR, PROGRAM_DIR
 from ..read.loader import EVALUATIONS_FILE, OPD_FILE, PLAN_FILE, RPJMD_FILE
+from ..read.nomenclature import NOMENCLATURE_FILE
 
 #: Agencies every kabupaten and kota has, with the names the national programme uses.
 #: A region adds its own with `masterplan new opd` or in the form.
@@ -58,7 +59,8 @@ Langkah berikutnya:
        git add -A && git commit -m "Mulai rencana induk {region}"
   2. Isi data/plan.yml (visi, misi, Dewan Smart City, maintainers) dan data/rpjmd.yml.
   3. Tambah OPD: .venv/bin/masterplan new opd --key dinkes --name "Dinas Kesehatan" --short Dinkes
-  4. Tulis analisis enam dimensi di docs/dimensi/*/index.md.
+  4. Tulis analisis enam dimensi di docs/dimensi/*/index.md; masukkan tabel nomenklatur
+     daerah: .venv/bin/masterplan import nomenclature nomenklatur.csv
   5. Tambah program: .venv/bin/masterplan new program --dimension living --element kesehatan \\
        --lead dinkes --title "…"   (atau lewat formulir /admin/ setelah situs terbit)
   6. Periksa: .venv/bin/masterplan check, lalu tayangkan: scripts/serve
@@ -184,10 +186,12 @@ def adopt(root: Path, region: Region) -> list[str]:
     for rel, text in files.items():
         (root / rel).write_text(text, encoding="utf-8")
         changed.append(rel)
-    evaluations = root / EVALUATIONS_FILE
-    if evaluations.is_file():
-        evaluations.unlink()
-        changed.append(EVALUATIONS_FILE)
+    # The sample's evaluations and its few nomenclature rows are the sample's own: the
+    # region records its evaluations and imports its full nomenclature table.
+    for rel in (EVALUATIONS_FILE, NOMENCLATURE_FILE):
+        if (root / rel).is_file():
+            (root / rel).unlink()
+            changed.append(rel)
     mkdocs.write_text(settings, encoding="utf-8")
     changed.append("mkdocs.yml")
     report = check(root)
