@@ -24,9 +24,17 @@ def generate(plan: Masterplan) -> str:
     maintainers = " ".join(m for m in plan.info.maintainers if re.fullmatch(GITHUB_HANDLE, m))
     if maintainers:
         lines.append(f"* {maintainers}\n")
-    teams = {o.key: o.team for o in plan.opds if o.team and re.fullmatch(GITHUB_HANDLE, o.team)}
+    owners = teams(plan)
     for program in sorted(plan.programs, key=lambda p: p.path):
-        team = teams.get(program.lead)
+        team = owners.get(program.lead)
         if team and safe_name(program.path):
             lines.append(f"/{program.path} {team}\n")
     return "".join(lines)
+
+
+def teams(plan: Masterplan) -> dict[str, str]:
+    """Each OPD's GitHub team (``team`` in data/opd.yml) by OPD key, for OPDs that set one.
+
+    Each value already passed the schema; checked again because CODEOWNERS and the
+    reminder issues (``masterplan remind``) write it where it grants or mentions."""
+    return {o.key: o.team for o in plan.opds if o.team and re.fullmatch(GITHUB_HANDLE, o.team)}
