@@ -35,6 +35,7 @@ TABLES = (
     "spending",
     "renja",
     "indicator-metadata",
+    "corrections",
     "evaluations",
     "evaluation-dimensions",
     "recommendations",

@@ -40,6 +40,10 @@ CATALOGUE: dict[str, str] = {
     "(`as_of` di `data/plan.yml`).",
     "missing-status-note": "Status `delayed` atau `cancelled` tanpa keterangan `status_note`.",
     "unknown-code": "Kode sub-kegiatan tidak ada di `data/nomenclature.csv`.",
+    "closed-year-changed": (
+        "Realisasi indikator atau anggaran tahun yang sudah ditutup berubah tanpa butir `corrections`."
+    ),
+    "closed-year-ref": "Tag git tahun yang ditutup (`closed_years`) tidak dapat dibaca.",
     "shared-code": (
         "Kode sub-kegiatan dipakai dua program tanpa keduanya menyatakan `shared_sub_activities: true`."
     ),

@@ -21,8 +21,8 @@ from ..read.loader import EVALUATIONS_FILE, PLAN_FILE, PROGRAM_DIR, load_plan
 from ..read.nomenclature import NOMENCLATURE_FILE
 from ..read.schema import key_name
 from ..source import KeyPath, Yaml
+from . import closed, rules
 from . import delivery as validate_delivery
-from . import rules
 
 #: At most this many text problems per file.
 MAX_TEXT_PROBLEMS = 20
@@ -41,9 +41,11 @@ class Report:
         return not self.problems
 
 
-def check(root: Path, *, memo: Memo = compute) -> Report:
+def check(root: Path, *, memo: Memo = compute, closed_years: bool = True) -> Report:
     """Load the plan under ``root`` and run every rule on it; ``memo`` keeps what a page's
-    reading and its narrative's check gave (see :mod:`masterplan.memo`)."""
+    reading and its narrative's check gave (see :mod:`masterplan.memo`). ``closed_years``
+    False skips comparing closed years with their git tags (a plan read out of git has
+    no history to compare with)."""
     loaded = load_plan(root, memo=memo)
     problems = list(loaded.problems)
     for rel, doc in loaded.data.items():
@@ -65,6 +67,8 @@ def check(root: Path, *, memo: Memo = compute) -> Report:
         ids = None if unread else [p.id for p in pages if "id" not in p.invalid]
         evaluations = loaded.data.get(EVALUATIONS_FILE)
         problems += validate_delivery.check_evaluations(loaded.plan, evaluations, ids)
+        if closed_years and loaded.plan.info.closed_years:
+            problems += closed.check_closed_years(root, loaded.plan, loaded.data.get(PLAN_FILE))
     # One problem can be reached twice (e.g. a duplicate key seen at two depths).
     unique = sorted(set(problems), key=lambda p: (p.file, p.line or 0, p.code, p.key))
     return Report(plan=loaded.plan, problems=unique, files=loaded.files)

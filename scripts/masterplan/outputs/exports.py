@@ -299,6 +299,19 @@ def _indicator_metadata_rows(plan: Masterplan, p: Program) -> Iterator[Row]:
         }
 
 
+def _correction_rows(plan: Masterplan, p: Program) -> Iterator[Row]:
+    for c in sorted(p.corrections, key=lambda c: (c.year, c.date, c.field)):
+        yield {
+            "id_program": p.id,
+            "tahun": c.year,
+            "yang_dikoreksi": c.field,
+            "nilai_lama": c.old,
+            "nilai_baru": c.new,
+            "alasan": c.reason,
+            "tanggal": c.date.isoformat(),
+        }
+
+
 def _rounded(value: float | None) -> float | None:
     """Percentages to two decimals, as the pages print them."""
     return None if value is None else round(value, 2)
@@ -533,6 +546,26 @@ TABLES = (
         ),
         _by_programme(_indicator_metadata_rows),
         _indicator_metadata_rows,
+    ),
+    Table(
+        "corrections",
+        "Koreksi terbuka atas realisasi tahun yang sudah ditutup",
+        (
+            Field("id_program", "string", "Kode program (lihat programs.csv)", REQUIRED),
+            Field("tahun", "integer", "Tahun yang sudah ditutup", REQUIRED),
+            Field(
+                "yang_dikoreksi",
+                "string",
+                "spending.<SUMBER> (realisasi anggaran satu sumber dana) atau nama indikator (realisasinya)",
+                REQUIRED,
+            ),
+            Field("nilai_lama", "number", "Nilai saat tahun ditutup", REQUIRED),
+            Field("nilai_baru", "number", "Nilai sesudah koreksi", REQUIRED),
+            Field("alasan", "string", "Alasan koreksi", REQUIRED),
+            Field("tanggal", "date", "Tanggal koreksi", REQUIRED),
+        ),
+        _by_programme(_correction_rows),
+        _correction_rows,
     ),
     Table(
         "evaluations",

@@ -62,6 +62,19 @@ def achievement_text(value: float | None) -> str:
     return "—" if value is None else fmt.number(round(value, 2)) + "%"
 
 
+def correction_field(field: str) -> str:
+    """What a correction names, as readers say it: ``spending.APBD`` -> "Realisasi anggaran
+    APBD"; an indicator's name -> "Realisasi indikator: <name>"."""
+    kind, _, source = field.partition(".")
+    if kind == "spending" and source:
+        return f"Realisasi anggaran {source}"
+    return f"Realisasi indikator: {field}"
+
+
+def correction_value(field: str, value: float) -> str:
+    return fmt.rupiah(int(value)) if field.startswith("spending.") else fmt.number(value)
+
+
 @dataclass(frozen=True)
 class IndicatorPanel:
     """One indicator with its years, today's state and its chart."""
@@ -130,6 +143,8 @@ class ProgramViews(ViewBase):
             # Codes in the decree's shape, each once, named from data/nomenclature.csv.
             codes=list(dict.fromkeys(canonical_code(c) for c in program.sub_activities)),
             nomenclature=self.plan.nomenclature,
+            correction_field=correction_field,
+            correction_value=correction_value,
         )
         return {name: self.render_template(f"program_{name}.html", base, **context) for name in PROGRAM_SLOTS}
 

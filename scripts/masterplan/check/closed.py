@@ -1,0 +1,155 @@
+"""Closed years: once a reported year is closed (``data/plan.yml: closed_years``, a git
+tag), its indicator actuals and realisasi are compared with the values at that tag. A
+value changed since must be an open correction (``corrections`` on the programme page),
+shown to readers; otherwise it is ``closed-year-changed``.
+
+The plan at the tag is read from git objects (:mod:`masterplan.read.revision`) and only
+loaded, never validated: its own closed years are not checked again.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+
+from .. import fmt
+from ..model import Masterplan, Program
+from ..problems import Problem
+from ..read.loader import PLAN_FILE, load_plan
+from ..read.revision import DiffError, read_revision, resolve_revision
+from ..source import Yaml
+
+#: (programme id, year, field) -> value. ``field`` is an indicator's name (its actual) or
+#: ``spending.<SOURCE>`` (the year's realisasi of one source, quarters added up): the
+#: words a correction names it by.
+Values = dict[tuple[str, int, str], float]
+
+
+def spending_field(source: str) -> str:
+    return f"spending.{source}"
+
+
+def reported_values(programs: list[Program], years: set[int]) -> Values:
+    out: Values = {}
+    for p in programs:
+        for ind in p.indicators:
+            for year, value in ind.actuals.items():
+                if year in years:
+                    out[p.id, year, ind.name] = value
+        for line in p.spending:
+            if line.year in years:
+                key = (p.id, line.year, spending_field(line.source))
+                out[key] = out.get(key, 0) + line.amount
+    return out
+
+
+@lru_cache(maxsize=8)
+def _values_at(root: str, commit: str, years: frozenset[int]) -> Values:
+    """The closed years' values at ``commit`` (a commit does not change: kept per process,
+    so ``mkdocs serve`` reads the tag once)."""
+    with tempfile.TemporaryDirectory(prefix="masterplan-closed-") as tmp:
+        read_revision(Path(root), commit, Path(tmp))
+        loaded = load_plan(Path(tmp))
+    if loaded.plan is None:
+        return {}
+    return reported_values(loaded.plan.programs, set(years))
+
+
+def check_closed_years(root: Path, plan: Masterplan, plan_doc: Yaml | None) -> list[Problem]:
+    """A problem for each value of a closed year that differs from its tag without a
+    matching correction; a problem when a closing's tag cannot be read."""
+    problems: list[Problem] = []
+    by_ref: dict[str, list[int]] = {}
+    for i, closed in enumerate(plan.info.closed_years):
+        by_ref.setdefault(closed.ref, []).append(i)
+    for ref, items in by_ref.items():
+        years = frozenset(plan.info.closed_years[i].year for i in items)
+        try:
+            before = _values_at(str(root), resolve_revision(root, f"refs/tags/{ref}"), years)
+        except DiffError as err:
+            line = plan_doc.line(("closed_years", items[0])) if plan_doc else None
+            problems.append(_unreadable(ref, str(err), line))
+            continue
+        now = reported_values(plan.programs, set(years))
+        programs = {p.id: p for p in plan.programs}
+        for key in sorted(set(before) | set(now), key=lambda k: (k[0], k[1], k[2])):
+            old, new = before.get(key), now.get(key)
+            program = programs.get(key[0])
+            if old == new or program is None:
+                continue  # a programme removed since is the plan diff's to show
+            if not _corrected(program, key, old, new):
+                problems.append(_changed(program, key, old, new, ref))
+    return problems
+
+
+def _corrected(program: Program, key: tuple[str, int, str], old: float | None, new: float | None) -> bool:
+    _, year, field = key
+    return any(
+        c.year == year and c.field == field and c.old == (old or 0) and c.new == (new or 0)
+        for c in program.corrections
+    )
+
+
+def _line(program: Program, year: int, field: str) -> int | None:
+    meta = program.meta
+    if meta is None:
+        return None
+    if field.startswith("spending."):
+        at = [
+            i for i, s in enumerate(program.spending) if s.year == year and spending_field(s.source) == field
+        ]
+        return meta.line(("spending", at[0])) if at else meta.line(("spending",))
+    at = [i for i, ind in enumerate(program.indicators) if ind.name == field]
+    return meta.line(("indicators", at[0], "actuals", year)) if at else meta.line(("indicators",))
+
+
+def _shown(field: str, value: float | None) -> str:
+    if value is None:
+        return "tidak ada"
+    return fmt.rupiah(int(value)) if field.startswith("spending.") else fmt.number(value)
+
+
+def _changed(
+    program: Program, key: tuple[str, int, str], old: float | None, new: float | None, ref: str
+) -> Problem:
+    _, year, field = key
+    what = (
+        f"realisasi anggaran {field.split('.', 1)[1]}"
+        if field.startswith("spending.")
+        else f"realisasi {field!r}"
+    )
+    entry = (
+        f'- {{year: {year}, field: "{field}", old: {_number(old)}, new: {_number(new)}, '
+        'reason: "…", date: TTTT-BB-HH}'
+    )
+    return Problem(
+        file=program.path,
+        line=_line(program, year, field),
+        code="closed-year-changed",
+        key="corrections",
+        message=(
+            f"{what[:1].upper()}{what[1:]} tahun {year} diubah sesudah tahun itu ditutup (tag {ref}): "
+            f"{_shown(field, old)} menjadi {_shown(field, new)}."
+        ),
+        hint=(
+            f"Bila ini koreksi, catat terbuka di `corrections` halaman ini: {entry} (isi alasan dan "
+            f"tanggal). Bila tidak, kembalikan nilainya ke {_shown(field, old)}."
+        ),
+    )
+
+
+def _number(value: float | None) -> str:
+    value = value or 0
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def _unreadable(ref: str, why: str, line: int | None) -> Problem:
+    return Problem(
+        file=PLAN_FILE,
+        line=line,
+        code="closed-year-ref",
+        key="closed_years",
+        message=f"Tag `{ref}` tahun yang ditutup tidak dapat dibaca: {why}",
+        hint="Ambil tag dari GitHub (`git fetch --tags`), atau perbaiki `ref` di `closed_years`.",
+    )

@@ -1,0 +1,176 @@
+"""The yearly cycle in git (issue 28): a closed year whose values change only through open
+corrections, and the adopted edition recorded as a tag. On temporary git repositories."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from masterplan.check.validate import check
+from masterplan.commands import cycle
+from masterplan.commands.cli import main
+from masterplan.outputs import exports
+from masterplan.views import Views
+
+SOC = "docs/program/society/ruang-belajar.md"
+
+
+def git(repo: Path, *args: str) -> str:
+    result = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True, check=True)
+    return result.stdout
+
+
+@pytest.fixture
+def repo(plan_repo: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The test plan as a git repository with one commit; commits need an identity."""
+    for role in ("AUTHOR", "COMMITTER"):
+        monkeypatch.setenv(f"GIT_{role}_NAME", "Uji")
+        monkeypatch.setenv(f"GIT_{role}_EMAIL", "uji@contoh.id")
+    git(plan_repo, "init", "-q", "-b", "main")
+    git(plan_repo, "add", "-A")
+    git(plan_repo, "commit", "-q", "-m", "Rencana")
+    return plan_repo
+
+
+def run(repo: Path, *args: str) -> tuple[int, str]:
+    out = io.StringIO()
+    return main([*args, "--root", str(repo)], out=out), out.getvalue()
+
+
+def edit(repo: Path, old: str, new: str) -> None:
+    page = repo / SOC
+    text = page.read_text(encoding="utf-8")
+    assert old in text
+    page.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_closing_a_year_records_it_commits_and_tags(repo: Path) -> None:
+    plan_before = (repo / "data/plan.yml").read_text(encoding="utf-8")
+    code, said = run(repo, "close-year", "2025")
+    assert code == 0, said
+    assert "tahun-2025-ditutup" in said
+    plan_after = (repo / "data/plan.yml").read_text(encoding="utf-8")
+    # The item is appended; every line of the file before it is kept, comments included.
+    assert plan_after.startswith(plan_before.rstrip("\n"))
+    report = check(repo)
+    assert report.problems == [] and report.plan is not None
+    (closed,) = report.plan.info.closed_years
+    assert (closed.year, closed.ref, closed.date) == (2025, "tahun-2025-ditutup", datetime.date.today())
+    assert git(repo, "status", "--porcelain") == ""
+    assert git(repo, "rev-parse", "tahun-2025-ditutup^{commit}") == git(repo, "rev-parse", "HEAD")
+    assert git(repo, "cat-file", "-t", "tahun-2025-ditutup").strip() == "tag"  # annotated
+
+    # Again: the tag exists. A year not ended, a dirty tree: refused, nothing changed.
+    head = git(repo, "rev-parse", "HEAD")
+    for args, why in (
+        (("close-year", "2025"), "sudah ada"),
+        (("close-year", str(datetime.date.today().year)), "belum berakhir"),
+        (("close-year", "2031"), "di luar periode"),
+    ):
+        code, said = run(repo, *args)
+        assert code == 1 and why in said and "Tidak ada yang diubah" in said, said
+    edit(repo, "progress: 25", "progress: 30")
+    code, said = run(repo, "close-year", "2024")
+    assert code == 1 and "belum di-commit" in said
+    assert git(repo, "rev-parse", "HEAD") == head
+
+
+def test_a_closed_year_changes_only_through_an_open_correction(repo: Path) -> None:
+    assert run(repo, "close-year", "2025")[0] == 0
+    edit(repo, "actuals: {2025: 6}", "actuals: {2025: 7}")
+    edit(
+        repo,
+        "  - {year: 2025, amount: 220000000, source: APBD}",
+        "  - {year: 2025, amount: 235000000, source: APBD}",
+    )
+    problems = [p for p in check(repo).problems if p.code == "closed-year-changed"]
+    assert [(p.file, p.line) for p in problems] == [(SOC, 18), (SOC, 24)]
+    spending, actual = problems
+    assert "Realisasi anggaran APBD tahun 2025" in spending.message
+    assert "Rp220.000.000 menjadi Rp235.000.000" in spending.message
+    assert "'Desa dengan ruang belajar digital'" in actual.message and "6 menjadi 7" in actual.message
+    # The fix names the entry to copy.
+    assert '{year: 2025, field: "spending.APBD", old: 220000000, new: 235000000' in spending.hint
+
+    edit(
+        repo,
+        "rpjmd: [tujuan-1-1]\n",
+        "rpjmd: [tujuan-1-1]\ncorrections:\n"
+        '  - {year: 2025, field: "spending.APBD", old: 220000000, new: 235000000, '
+        'reason: "Tagihan Desember tercatat terlambat.", date: 2026-04-15}\n'
+        '  - {year: 2025, field: "Desa dengan ruang belajar digital", old: 6, new: 7, '
+        'reason: "Satu desa terlewat saat verifikasi.", date: 2026-04-15}\n',
+    )
+    report = check(repo)
+    assert report.problems == [] and report.plan is not None
+    program = report.plan.program("SOC-01")
+    assert program is not None
+    page = Views(report.plan).program_page(program, "")
+    assert "Koreksi data 2025" in page
+    assert "Rp220.000.000" in page and "Rp235.000.000" in page and "Tagihan Desember" in page
+    rows = exports.export(report.plan)["corrections.csv"].decode("utf-8").splitlines()
+    assert rows[1:] == [
+        "SOC-01,2025,Desa dengan ruang belajar digital,6,7,Satu desa terlewat saat verifikasi.,2026-04-15",
+        "SOC-01,2025,spending.APBD,220000000,235000000,Tagihan Desember tercatat terlambat.,2026-04-15",
+    ]
+
+
+def test_a_correction_that_does_not_match_the_change_is_not_enough(repo: Path) -> None:
+    assert run(repo, "close-year", "2025")[0] == 0
+    edit(repo, "actuals: {2025: 6}", "actuals: {2025: 8}")
+    edit(
+        repo,
+        "rpjmd: [tujuan-1-1]\n",
+        'rpjmd: [tujuan-1-1]\ncorrections:\n  - {year: 2025, field: "Desa dengan ruang belajar digital", '
+        'old: 6, new: 7, reason: "x", date: 2026-04-15}\n',
+    )
+    assert [p.code for p in check(repo).problems] == ["closed-year-changed"]
+
+
+def test_a_missing_tag_is_named_with_how_to_fetch_it(repo: Path) -> None:
+    assert run(repo, "close-year", "2025")[0] == 0
+    git(repo, "tag", "-d", "tahun-2025-ditutup")
+    (problem,) = check(repo).problems
+    assert (problem.file, problem.code) == ("data/plan.yml", "closed-year-ref")
+    assert "git fetch --tags" in problem.hint
+
+
+def test_an_edition_is_recorded_and_tagged(repo: Path) -> None:
+    code, said = run(
+        repo,
+        "edition",
+        "--name",
+        "Edisi Perbup 2025",
+        "--legal-basis",
+        "Peraturan Bupati Contoh Nomor 12 Tahun 2025",
+        "--date",
+        "2025-06-30",
+    )
+    assert code == 0, said
+    report = check(repo)
+    assert report.plan is not None and report.problems == []
+    (edition,) = report.plan.info.editions
+    assert (edition.name, edition.ref) == ("Edisi Perbup 2025", "edisi-2025-06-30")
+    assert git(repo, "cat-file", "-t", "edisi-2025-06-30").strip() == "tag"
+    tomorrow = (datetime.date.today() + datetime.timedelta(days=1)).isoformat()
+    code, said = run(repo, "edition", "--name", "X", "--legal-basis", "Y", "--date", tomorrow)
+    assert code == 1 and "belum terjadi" in said
+
+
+def test_an_item_goes_after_the_list_before_the_next_keys_comment() -> None:
+    from masterplan.source import parse_yaml
+
+    text = (
+        "region: X\nclosed_years:\n  - {year: 2025, date: 2026-01-05, ref: a}\n"
+        "\n# Pemantauan\nas_of: 2026-03-31\n"
+    )
+    item = {"year": 2026, "date": datetime.date(2027, 1, 4), "ref": "b"}
+    added = cycle.add_item(text, parse_yaml(text), "closed_years", item)
+    assert added == (
+        "region: X\nclosed_years:\n  - {year: 2025, date: 2026-01-05, ref: a}\n"
+        '  - {year: 2026, date: 2027-01-04, ref: "b"}\n\n# Pemantauan\nas_of: 2026-03-31\n'
+    )
