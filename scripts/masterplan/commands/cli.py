@@ -18,7 +18,7 @@ from ..check.validate import Report
 from ..outputs import book, codeowners, exports
 from ..problems import Problem, plain
 from ..views import Views
-from . import adopt, bench, finance, importer, plandiff, scaffold, sitecheck, upgrade
+from . import adopt, bench, finance, importer, plandiff, remind, scaffold, sitecheck, upgrade
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -495,6 +495,48 @@ def _import_finance(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def cmd_remind(args: argparse.Namespace, out: TextIO) -> int:
+    """Ingatkan setiap OPD pengampu apa yang perlu dikerjakan pada programnya.
+
+    Contoh: masterplan remind
+            masterplan remind --github   (alur kerja mingguan: satu isu per OPD)
+
+    Per OPD pengampu, pada tanggal acuan (as_of di data/plan.yml): program yang lewat
+    tanggal tinjau (review_by); program tertunda yang halamannya tidak diubah selama
+    stale_after_days hari; program berjalan yang halamannya tidak diubah selama itu;
+    realisasi indikator yang belum diisi untuk tahun yang sudah lewat; koreksi sejak
+    penutupan tahun terakhir yang belum ditinjau Dewan. Program yang dibatalkan tidak
+    pernah diingatkan. Tanggal perubahan halaman diambil dari riwayat git.
+
+    Dengan --github: satu isu terbuka per OPD berjudul "Pengingat: <nama OPD>" (label
+    pengingat) dibuka, diperbarui bila daftarnya berubah, dan ditutup bila daftarnya
+    kosong; tidak pernah ada isu ganda atau komentar. Memakai GITHUB_TOKEN,
+    GITHUB_REPOSITORY dan GITHUB_API_URL dari lingkungan (diisi GitHub Actions).
+    """
+    github = None
+    if args.github:
+        try:
+            github = remind.GitHub.from_env(os.environ)
+        except remind.GitHubError as err:
+            sys.stderr.write(f"masterplan remind: {plain(str(err))}\n")
+            return EXIT_PROBLEMS
+    report = _plan_or_problems(args, out)
+    if report is None or report.plan is None:
+        return EXIT_PROBLEMS
+    plan = report.plan
+    lists = remind.reminders(plan, remind.last_changes(args.root, plan))
+    remind.write_text(plan, lists, out)
+    if github is not None:
+        config = args.root / "mkdocs.yml"
+        site = remind.site_base(_site_url(config) if config.is_file() else None)
+        try:
+            remind.sync(github, plan, lists, site, out)
+        except remind.GitHubError as err:
+            sys.stderr.write(f"masterplan remind: {plain(str(err))}\n")
+            return EXIT_PROBLEMS
+    return EXIT_OK
+
+
 COMMANDS = {
     "validate": cmd_validate,
     "adopt": cmd_adopt,
@@ -507,6 +549,7 @@ COMMANDS = {
     "codeowners": cmd_codeowners,
     "bench": cmd_bench,
     "import": cmd_import,
+    "remind": cmd_remind,
 }
 
 
@@ -562,6 +605,10 @@ def build_parser() -> argparse.ArgumentParser:
                 kind.add_argument("--root", type=Path, default=argparse.SUPPRESS, help=argparse.SUPPRESS)
         if name in ("export", "pdf"):
             cmd.add_argument("--out", type=Path, required=True, help="folder (export) atau berkas PDF tujuan")
+        if name == "remind":
+            cmd.add_argument(
+                "--github", action="store_true", help="buka, perbarui atau tutup satu isu pengingat per OPD"
+            )
         if name == "codeowners":
             cmd.add_argument("--check", action="store_true", help="hanya periksa, jangan menulis")
         if name == "diff":
