@@ -1,9 +1,11 @@
-"""A table as an Excel workbook (XLSX), the format Bappeda and BPKAD open.
+"""Tables as an Excel workbook (XLSX), the format Bappeda and BPKAD open: one table
+(:func:`workbook`, the open data) or several, one sheet each (:func:`workbook_of`, the
+evaluation pack).
 
 Numbers are written as numbers, true/false as booleans and everything else as text
 (inline strings): a cell is never a formula, whatever its text starts with, and nothing
 is read back the way a CSV is guessed at (``1.500`` stays a number, ``007`` stays text).
-The file is the same bytes for the same table (fixed dates in the archive), so a data
+The file is the same bytes for the same tables (fixed dates in the archive), so a data
 package rebuilt from the same plan is identical.
 """
 
@@ -13,6 +15,7 @@ import io
 import re
 import zipfile
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
 #: What XML 1.0 cannot hold: replaced by U+FFFD (the validator reports control characters
@@ -30,11 +33,14 @@ _CONTENT_TYPES = (
     '<Default Extension="xml" ContentType="application/xml"/>'
     '<Override PartName="/xl/workbook.xml" '
     'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-    '<Override PartName="/xl/worksheets/sheet1.xml" '
-    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+    "{sheets}"
     '<Override PartName="/xl/styles.xml" '
     'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
     "</Types>"
+)
+_SHEET_TYPE = (
+    '<Override PartName="/xl/worksheets/sheet{number}.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
 )
 _ROOT_RELS = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -45,9 +51,12 @@ _ROOT_RELS = (
 _WORKBOOK_RELS = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
     f'<Relationships xmlns="{_PACKAGE_RELS}">'
-    f'<Relationship Id="rId1" Type="{_RELS}/worksheet" Target="worksheets/sheet1.xml"/>'
-    f'<Relationship Id="rId2" Type="{_RELS}/styles" Target="styles.xml"/>'
+    "{sheets}"
+    f'<Relationship Id="rId{{styles}}" Type="{_RELS}/styles" Target="styles.xml"/>'
     "</Relationships>"
+)
+_SHEET_REL = (
+    f'<Relationship Id="rId{{number}}" Type="{_RELS}/worksheet" Target="worksheets/sheet{{number}}.xml"/>'
 )
 #: One font, no fill or border: the least a workbook needs for Excel to open it silently.
 _STYLES = (
@@ -66,39 +75,72 @@ _STYLES = (
 )
 
 
+@dataclass(frozen=True)
+class Sheet:
+    """One sheet: a bold header row of ``columns``, then ``rows`` (a row's values by column
+    name; a missing or empty value is an empty cell). ``widths`` are optional column widths
+    in characters, for sheets of long text a reader should not have to widen by hand."""
+
+    name: str
+    columns: Sequence[str]
+    rows: Sequence[Mapping[str, object]]
+    widths: Sequence[float] = ()
+
+
 def workbook(sheet: str, columns: Sequence[str], rows: Sequence[Mapping[str, object]]) -> bytes:
     """One sheet named ``sheet``: a bold header row of ``columns``, then ``rows``."""
-    lines = [_row(1, [_text(name, bold=True) for name in columns])]
-    for number, row in enumerate(rows, start=2):
-        lines.append(_row(number, [_cell(row.get(name)) for name in columns]))
-    last = _column(len(columns) - 1) + str(len(rows) + 1)
-    sheet_xml = (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        f'<worksheet xmlns="{_MAIN}"><dimension ref="A1:{last}"/>'
-        '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
-        'activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>'
-        f"<sheetData>{''.join(lines)}</sheetData></worksheet>"
+    return workbook_of([Sheet(sheet, columns, rows)])
+
+
+def workbook_of(sheets: Sequence[Sheet]) -> bytes:
+    """A workbook of ``sheets``, in order. Their names are made valid and unique as Excel
+    requires (see :func:`_sheet_names`)."""
+    names = _sheet_names([s.name for s in sheets])
+    listed = "".join(
+        f'<sheet name="{escape(name, {chr(34): "&quot;"})}" sheetId="{n}" r:id="rId{n}"/>'
+        for n, name in enumerate(names, start=1)
     )
     workbook_xml = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        f'<workbook xmlns="{_MAIN}" xmlns:r="{_RELS}"><sheets>'
-        f'<sheet name="{escape(_sheet_name(sheet), {chr(34): "&quot;"})}" sheetId="1" r:id="rId1"/>'
-        "</sheets></workbook>"
+        f'<workbook xmlns="{_MAIN}" xmlns:r="{_RELS}"><sheets>{listed}</sheets></workbook>'
     )
+    numbers = range(1, len(sheets) + 1)
+    types = "".join(_SHEET_TYPE.format(number=n) for n in numbers)
+    rels = "".join(_SHEET_REL.format(number=n) for n in numbers)
+    parts = [
+        ("[Content_Types].xml", _CONTENT_TYPES.format(sheets=types)),
+        ("_rels/.rels", _ROOT_RELS),
+        ("xl/workbook.xml", workbook_xml),
+        ("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS.format(sheets=rels, styles=len(sheets) + 1)),
+        ("xl/styles.xml", _STYLES),
+        *((f"xl/worksheets/sheet{n}.xml", _sheet_xml(s)) for n, s in zip(numbers, sheets, strict=True)),
+    ]
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, text in (
-            ("[Content_Types].xml", _CONTENT_TYPES),
-            ("_rels/.rels", _ROOT_RELS),
-            ("xl/workbook.xml", workbook_xml),
-            ("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS),
-            ("xl/styles.xml", _STYLES),
-            ("xl/worksheets/sheet1.xml", sheet_xml),
-        ):
+        for name, text in parts:
             info = zipfile.ZipInfo(name, date_time=_FIXED_DATE)
             info.compress_type = zipfile.ZIP_DEFLATED
             archive.writestr(info, text.encode("utf-8"))
     return out.getvalue()
+
+
+def _sheet_xml(sheet: Sheet) -> str:
+    lines = [_row(1, [_text(name, bold=True) for name in sheet.columns])]
+    for number, row in enumerate(sheet.rows, start=2):
+        lines.append(_row(number, [_cell(row.get(name)) for name in sheet.columns]))
+    last = _column(len(sheet.columns) - 1) + str(len(sheet.rows) + 1)
+    cols = "".join(
+        f'<col min="{i}" max="{i}" width="{width!r}" customWidth="1"/>'
+        for i, width in enumerate(sheet.widths, start=1)
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<worksheet xmlns="{_MAIN}"><dimension ref="A1:{last}"/>'
+        '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
+        'activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>'
+        + (f"<cols>{cols}</cols>" if cols else "")
+        + f"<sheetData>{''.join(lines)}</sheetData></worksheet>"
+    )
 
 
 def _row(number: int, cells: list[str]) -> str:
@@ -134,5 +176,22 @@ def _column(index: int) -> str:
 
 
 def _sheet_name(name: str) -> str:
-    """Excel's rules: at most 31 characters, none of ``[]:*?/\\``."""
-    return re.sub(r"[\[\]:*?/\\]", "-", name)[:31] or "data"
+    """Excel's rules: at most 31 characters, none of ``[]:*?/\\``, no apostrophe first or
+    last (Excel refuses such a name and repairs the file)."""
+    return re.sub(r"[\[\]:*?/\\]", "-", _NOT_XML.sub("-", name))[:31].strip("'") or "data"
+
+
+def _sheet_names(names: Sequence[str]) -> list[str]:
+    """Valid names, unique regardless of case as Excel compares them: a repeated one gets
+    `` (2)``, `` (3)``… within the 31 characters."""
+    out: list[str] = []
+    taken: set[str] = set()
+    for name in names:
+        shown, n = _sheet_name(name), 1
+        while shown.casefold() in taken:
+            n += 1
+            suffix = f" ({n})"
+            shown = _sheet_name(name)[: 31 - len(suffix)] + suffix
+        taken.add(shown.casefold())
+        out.append(shown)
+    return out
