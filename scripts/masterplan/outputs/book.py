@@ -147,13 +147,18 @@ def version(root: Path) -> str:
     return f"Versi tanpa git, dicetak {fmt.date(datetime.date.today())}"
 
 
+def site_css(root: Path) -> Markup:
+    """The site's stylesheet, to inline in a standalone print document (``pdf_style.html``)."""
+    css = (root / "docs/assets/masterplan.css").read_text(encoding="utf-8")
+    return Markup(css.replace("</", "<\\/"))
+
+
 def pdf_html(report: Report, views: Views, root: Path) -> str:
     """A standalone HTML document of the book, styled for print."""
-    css = (root / "docs/assets/masterplan.css").read_text(encoding="utf-8")
     return views.render_template(
         "pdf.html",
         "",
-        css=Markup(css.replace("</", "<\\/")),
+        css=site_css(root),
         version=version(root),
         book=Markup(book_html(report, views, "")),
     )
@@ -161,15 +166,20 @@ def pdf_html(report: Report, views: Views, root: Path) -> str:
 
 def write_pdf(report: Report, views: Views, root: Path, out: Path) -> int:
     """Render the PDF to ``out``; return its page count."""
-    from weasyprint import HTML  # imported here: only this command needs it
+    return render_pdf(pdf_html(report, views, root), root, out)
+
+
+def render_pdf(html: str, root: Path, out: Path) -> int:
+    """Render a standalone document of ours (``html``, holding contributor text) to a PDF
+    at ``out``; return its page count. Every PDF of the engine is printed here."""
+    from weasyprint import HTML  # imported here: only the PDF commands need it
 
     from .pdf_fetch import drop_attachments, make_fetcher
 
-    # The book holds contributor text: it may read the docs folder, nothing else, and
+    # The document holds contributor text: it may read the docs folder, nothing else, and
     # embeds no files.
     fetcher = make_fetcher(root / "docs")
-    html = HTML(string=pdf_html(report, views, root), base_url=str(root), url_fetcher=fetcher)
-    document = html.render()
+    document = HTML(string=html, base_url=str(root), url_fetcher=fetcher).render()
     drop_attachments(document)
     document.write_pdf(out, attachments=[])
     return len(document.pages)
