@@ -183,6 +183,39 @@ def attention(
     return out
 
 
+@dataclass(frozen=True)
+class Reporting:
+    """How many indicators with a target for a year that has ended got their actual."""
+
+    year: int
+    due: int
+    reported: int
+    closed: bool
+    """The year is closed (``data/plan.yml: closed_years``): its figures are final."""
+
+    @property
+    def share(self) -> float | None:
+        return self.reported / self.due * 100 if self.due else None
+
+
+def reporting(
+    programs: Iterable[Program], as_of: datetime.date, years: Iterable[int], closed: Iterable[int]
+) -> list[Reporting]:
+    """Per year of ``years`` that has ended by ``as_of``: the indicators of the counted
+    ``programs`` with a target for it, and how many were reported (Open SDG's reporting
+    status)."""
+    counted = [p for p in programs if p.counted]
+    shut = set(closed)
+    out = []
+    for year in years:
+        if year >= as_of.year:
+            continue
+        due = [ind for p in counted for ind in p.indicators if year in ind.targets]
+        reported = sum(1 for ind in due if year in ind.actuals)
+        out.append(Reporting(year, len(due), reported, year in shut))
+    return out
+
+
 def last_passed_year(first: int, last: int, as_of: datetime.date) -> int | None:
     """The latest year of the period that has ended by ``as_of``: the year a programme is
     judged on ("behind in 2025"); ``None`` before the first year has ended."""

@@ -126,5 +126,23 @@ class AchievementViews(ViewBase):
                 STATES=delivery.STATES,
                 MET=delivery.MET,
                 capaian=capaian,
+                reporting=self.reporting_rows(),
             )
         )
+
+    def reporting_rows(self) -> list[tuple[str, str, list[delivery.Reporting]]]:
+        """Reporting status per lead OPD (name, url, per passed year), the whole plan last."""
+        plan = self.plan
+        years, closed = plan.info.period.years, [c.year for c in plan.info.closed_years]
+        rows = []
+        for o in plan.opds:
+            led = self.figures.opd_roles(o.key).lead
+            if led:
+                rows.append(
+                    (
+                        f"{o.name} ({o.short})",
+                        f"opd/{o.key}/",
+                        delivery.reporting(led, plan.as_of, years, closed),
+                    )
+                )
+        return [*rows, ("Seluruh rencana", "", delivery.reporting(plan.programs, plan.as_of, years, closed))]

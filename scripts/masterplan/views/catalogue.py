@@ -87,6 +87,9 @@ class CatalogueViews(ViewBase):
             spent=f.money_by_year(roles.lead),
             absorption_text=absorption_text,
             tally=delivery.tally(roles.lead, as_of),
+            reporting=delivery.reporting(
+                roles.lead, as_of, self.plan.info.period.years, [c.year for c in self.plan.info.closed_years]
+            ),
             STATES=delivery.STATES,
             behind_year=year,
             behind=[b for b in behind if b.program.lead == opd.key],
