@@ -15,8 +15,11 @@ from masterplan.model import (
     Allocation,
     BimtekStage,
     BudgetLine,
+    ClosedYear,
+    Correction,
     Dimension,
     DimensionPage,
+    Edition,
     Element,
     Evaluation,
     EvaluationParts,
@@ -53,6 +56,9 @@ GUIDE_SCHEMAS: dict[str, type] = {
     "element": Element,
     "spending": SpendingLine,
     "allocation": Allocation,
+    "correction": Correction,
+    "edition": Edition,
+    "closed-year": ClosedYear,
     "evaluation": Evaluation,
     "evaluation-parts": EvaluationParts,
     "recommendation": Recommendation,
@@ -67,7 +73,7 @@ def define_env(env: Any) -> None:
         return env.conf[SITE_KEY]  # type: ignore[no-any-return]
 
     env.macro(lambda: site().views.home(), "beranda")
-    env.macro(lambda: site().views.governance(), "tata_kelola")
+    env.macro(lambda: site().views.governance(base()), "tata_kelola")
 
     def base() -> str:
         return base_of(env.page.url)
@@ -91,6 +97,7 @@ def define_env(env: Any) -> None:
     env.macro(lambda: views().opd_index(base()), "daftar_opd")
     env.macro(lambda: site().downloads(base()), "unduhan")
     env.macro(lambda: site().print_edition(base()), "edisi_cetak")
+    env.macro(lambda: views().since_adopted(base(), *site().since_adopted), "perubahan_sejak_ditetapkan")
     env.macro(lambda name: site().views.schema_table(GUIDE_SCHEMAS[name]), "tabel_isian")
     env.macro(lambda: site().views.problem_codes(CATALOGUE), "kode_masalah")
 

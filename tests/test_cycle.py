@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from masterplan import fmt
 from masterplan.check.validate import check
 from masterplan.commands import cycle
 from masterplan.commands.cli import main
@@ -198,3 +199,67 @@ def test_reporting_status_per_opd_says_which_years_are_closed(repo: Path) -> Non
         assert f"2025 (ditutup): <strong>{reported} dari {len(due)}</strong> indikator dilaporkan" in page
     # LIV-01's 2025 actual is missing: one lead has not reported everything.
     assert len(shares) >= 2 and min(shares) < 1 == max(shares)
+
+
+def adopt_edition(repo: Path) -> None:
+    code, said = run(
+        repo,
+        "edition",
+        "--name",
+        "Edisi Perbup 2025",
+        "--legal-basis",
+        "Peraturan Bupati Contoh Nomor 12 Tahun 2025",
+        "--date",
+        "2025-06-30",
+    )
+    assert code == 0, said
+
+
+def test_the_changes_since_the_adopted_edition_are_listed_with_totals(repo: Path) -> None:
+    from masterplan.build.site import Site
+
+    adopt_edition(repo)
+    edit(repo, "title: Ruang Belajar Digital Desa", "title: Ruang Belajar Digital Desa dan Kelurahan")
+    edit(
+        repo,
+        "  - {year: 2026, amount: 300000000, source: APBD}",
+        "  - {year: 2026, amount: 350000000, source: APBD}",
+    )
+    (repo / "docs/program/economy/promosi-umkm.md").unlink()
+    site = Site(repo)
+    diff, error = site.since_adopted
+    assert error == "" and diff is not None
+    html = site.views.since_adopted("", diff, error)
+    assert "Edisi Perbup 2025" in html and "Peraturan Bupati Contoh Nomor 12 Tahun 2025" in html
+    assert (
+        "<strong>0</strong> program baru, <strong>1</strong> program dihapus, "
+        "<strong>1</strong> program berubah" in html
+    )
+    assert "judul: Ruang Belajar Digital Desa → Ruang Belajar Digital Desa dan Kelurahan" in html
+    assert "2026 APBD Rp300.000.000" in html and "2026 APBD Rp350.000.000" in html
+    assert '<span class="mp-code">ECO-01</span>' in html  # removed, named
+    # The budget tables' totals: the edition's and today's, per year.
+    report = check(repo)
+    assert report.plan is not None
+    now = sum(b.amount for p in report.plan.programs for b in p.budget)
+    assert f"<strong>{fmt.rupiah(now)}</strong>" in html
+    # The page says so when nothing changed, and when there is no edition at all.
+    git(repo, "checkout", "-q", "--", ".")
+    assert "Belum ada perubahan sejak edisi itu ditetapkan." in Site(repo).views.since_adopted(
+        "", *Site(repo).since_adopted
+    )
+
+
+def test_an_editions_open_data_is_rebuilt_from_its_tag_byte_for_byte(repo: Path, tmp_path: Path) -> None:
+    adopt_edition(repo)
+    edit(repo, "title: Ruang Belajar Digital Desa", "title: Judul sesudah penetapan")
+    git(repo, "commit", "-q", "-am", "Ubah judul")
+    first, second = tmp_path / "a", tmp_path / "b"
+    assert run(repo, "export", "--ref", "edisi-2025-06-30", "--out", str(first))[0] == 0
+    assert run(repo, "export", "--ref", "edisi-2025-06-30", "--out", str(second))[0] == 0
+    files = sorted(p.name for p in first.iterdir())
+    assert files and all((first / n).read_bytes() == (second / n).read_bytes() for n in files)
+    programs = (first / "programs.csv").read_text(encoding="utf-8")
+    assert "Ruang Belajar Digital Desa" in programs and "Judul sesudah penetapan" not in programs
+    code, said = run(repo, "export", "--ref", "edisi-1999-01-01", "--out", str(tmp_path / "c"))
+    assert code == 1 and "edisi-1999-01-01" in said

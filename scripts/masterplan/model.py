@@ -292,6 +292,11 @@ class PlanInfo:
         example=STALE_AFTER_DAYS,
     )
 
+    @property
+    def edition(self) -> Edition | None:
+        """The edition in force: the latest adopted one."""
+        return max(self.editions, key=lambda e: e.date, default=None)
+
 
 @dataclass
 class Partner:

@@ -34,6 +34,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, InclusionLevel
 from mkdocs.structure.toc import get_toc
 
+from .. import fmt
 from ..outputs import cms, npm_files
 from ..problems import plain_lines
 from ..read.files import publishable
@@ -136,6 +137,13 @@ class MasterplanPlugin(BasePlugin[MasterplanConfig]):  # type: ignore[no-untyped
         config[SITE_KEY] = site  # for the project's macros (macros/main.py)
         config.extra["illustration"] = site.plan.info.illustration
         config.extra["region"] = site.plan.info.region
+        edition = site.plan.info.edition
+        # The footer names the edition in force (partials/copyright.html).
+        config.extra["edition"] = (
+            {"name": edition.name, "legal_basis": edition.legal_basis, "date": fmt.date(edition.date)}
+            if edition
+            else None
+        )
         _sandbox(config.plugins["macros"])
         return config
 

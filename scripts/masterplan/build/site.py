@@ -18,6 +18,7 @@ from jinja2 import BytecodeCache
 
 from .. import fmt
 from ..check.validate import Report, check
+from ..commands.plandiff import PlanDiff, compare, load_revision
 from ..html.safehtml import Rendered, fill_slots, slot
 from ..memo import compute
 from ..model import Dimension, DimensionPage, Masterplan, Opd, Program
@@ -28,6 +29,7 @@ from ..problems import Problem
 from ..read.history import Log, Revision, program_history, read_log
 from ..read.loader import DIMENSION_DIR, PROGRAM_DIR
 from ..read.provenance import last_changed
+from ..read.revision import DiffError
 from ..views import TEMPLATES, Views, fill_panels
 from ..views.program import PANELS_AWAY, panels_apart
 from .cache import DiskCache
@@ -216,6 +218,19 @@ class Site:
     def history(self) -> dict[str, list[Revision]]:
         """Each programme page's revisions, newest first (empty outside a git checkout)."""
         return program_history(self.root, self._programs, log=self._log)
+
+    @cached_property
+    def since_adopted(self) -> tuple[PlanDiff | None, str]:
+        """The plan now against the edition in force, read from its git tag; or why it
+        cannot be compared (no edition yet, the tag not in this clone)."""
+        edition = self.plan.info.edition
+        if edition is None:
+            return None, ""
+        try:
+            base = load_revision(self.root, f"refs/tags/{edition.ref}")
+        except DiffError as err:
+            return None, str(err)
+        return compare(base, self.report, base_name=edition.ref, head_name="sekarang"), ""
 
     @cached_property
     def _dates(self) -> dict[str, datetime.date]:

@@ -37,6 +37,7 @@ FIELDS = {
     "horizon": "jangka",
     "start_year": "tahun mulai",
     "end_year": "tahun selesai",
+    "budget": "anggaran indikatif",
     "status": "status",
     "progress": "progres",
     "rpjmd": "RPJMD",
@@ -139,6 +140,8 @@ def _shown(value: Any) -> str:
                 + f" {i.unit}{', makin rendah makin baik' if i.better_down else ''})"
                 for i in value
             )
+        if value and hasattr(value[0], "amount"):  # budget lines
+            return "; ".join(f"{b.year} {b.source} {fmt.rupiah(b.amount)}" for b in value)
         if value and hasattr(value[0], "kind"):
             return ", ".join(f"{p.name} ({p.kind})" for p in value)
         return ", ".join(str(v) for v in value) or "—"

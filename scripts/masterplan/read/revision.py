@@ -8,6 +8,7 @@ from the revision). Used by the plan diff and by the closed-year rule.
 
 from __future__ import annotations
 
+import datetime
 import re
 import subprocess
 from pathlib import Path
@@ -125,3 +126,13 @@ def _unsafe(path: str, what: str) -> Problem:
         message=f"`{path}` {what}; berkas ini dilewati dan tidak dibaca.",
         hint="Simpan halaman dan data sebagai berkas biasa; symlink dan submodul tidak pernah dibaca.",
     )
+
+
+def commit_date(root: Path, commit: str) -> datetime.date:
+    """The date ``commit`` was made (committer date): a revision's reference date when
+    its plan sets none, so what is rebuilt from it does not depend on the day."""
+    result = _git(root, "log", "-1", "--format=%cs", commit, "--")
+    try:
+        return datetime.date.fromisoformat(result.stdout.decode("ascii", "replace").strip())
+    except ValueError:
+        raise DiffError(f"tanggal commit `{commit}` tidak dapat dibaca dari git.") from None

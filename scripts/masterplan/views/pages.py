@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..commands.plandiff import PlanDiff
 from ..outputs.exports import PACKAGE_TITLE, TABLES
 from ..read import schema
 from .base import ViewBase
@@ -24,6 +25,19 @@ class PageViews(ViewBase):
         """The open-data files with their sizes, and the PDF."""
         titles = {t.name: t.title for t in TABLES} | {"datapackage": PACKAGE_TITLE}
         return self.render_template("downloads.html", base, sizes=sizes, titles=titles)
+
+    def since_adopted(self, base: str, diff: PlanDiff | None, error: str) -> str:
+        """"Perubahan sejak ditetapkan": programme by programme, what the living plan
+        changed since the edition in force, with totals."""
+        edition = self.plan.info.edition
+        totals = None
+        if diff is not None:
+            before = sum(old for _, old, _ in diff.budget["tahun"])
+            after = sum(new for _, _, new in diff.budget["tahun"])
+            totals = (before, after)
+        return self.render_template(
+            "since_adopted.html", base, edition=edition, diff=diff, error=error, totals=totals
+        )
 
     def schema_table(self, cls: type) -> str:
         """The fields of one schema, for the contributor guide."""
