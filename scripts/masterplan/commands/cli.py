@@ -15,7 +15,7 @@ import yaml
 
 from ..build.site import check_kept
 from ..check.validate import Report
-from ..outputs import book, codeowners, exports
+from ..outputs import book, codeowners, evaluation_pack, evaluation_pack_files, exports
 from ..problems import Problem, plain
 from ..views import Views
 from . import adopt, bench, finance, importer, plandiff, remind, scaffold, sitecheck, upgrade
@@ -266,6 +266,52 @@ def cmd_pdf(args: argparse.Namespace, out: TextIO) -> int:
     except OSError as err:
         return _usage_error("pdf", f"tidak dapat menulis ke {args.out}: {err.strerror or err}.")
     out.write(f"{args.out} ({pages} halaman)\n")
+    return EXIT_OK
+
+
+def cmd_evaluation_pack(args: argparse.Namespace, out: TextIO) -> int:
+    """Susun paket bukti untuk evaluasi Gerakan Menuju 100 Smart City satu tahun (XLSX dan PDF).
+
+    Contoh: masterplan evaluation-pack 2025 --out paket-evaluasi
+
+    Menulis paket-evaluasi-TAHUN.xlsx dan paket-evaluasi-TAHUN.pdf ke folder --out (dibuat
+    bila belum ada): ringkasan per dimensi, lalu setiap program dengan OPD pengampu,
+    sub-kegiatan, status, indikator (target, realisasi dan capaian tahun itu), indikasi,
+    pagu dan realisasi anggaran tahun itu, rekomendasi evaluasi sebelumnya yang dijawabnya,
+    dan tautan ke halamannya serta riwayat perubahannya (alamat dari mkdocs.yml: site_url,
+    repo_url atau extra.repository). Angkanya sama dengan halaman situs dan data terbuka.
+    TAHUN harus di dalam periode rencana dan tidak sesudah tahun tanggal acuan; rencana
+    harus valid lebih dulu.
+    """
+    if not (args.year.isascii() and args.year.isdigit() and len(args.year) == 4):
+        return _usage_error("evaluation-pack", f"TAHUN {args.year!r} bukan tahun; beri mis. 2025.")
+    if args.out.exists() and not args.out.is_dir():
+        return _usage_error(
+            "evaluation-pack",
+            f"{args.out} adalah berkas, bukan folder; berkas itu tidak ditimpa. "
+            "Beri --out sebuah folder (baru atau yang sudah ada), mis. --out paket-evaluasi.",
+        )
+    report = _plan_or_problems(args, out)
+    if report is None or report.plan is None:
+        return EXIT_PROBLEMS
+    year = int(args.year)
+    refusal = evaluation_pack.year_refusal(report.plan, year)
+    if refusal:
+        return _usage_error("evaluation-pack", refusal)
+    links = evaluation_pack.read_links(args.root / "mkdocs.yml")
+    pack = evaluation_pack.build(report.plan, year, links)
+    try:
+        workbook, pdf, pages = evaluation_pack_files.write(pack, args.out, args.root, book.version(args.root))
+    except OSError as err:
+        return _usage_error("evaluation-pack", f"tidak dapat menulis ke {args.out}: {err.strerror or err}.")
+    out.write(f"{workbook} ({pack.programs} program)\n{pdf} ({pages} halaman)\n")
+    if not links.site_url:
+        out.write("Catatan: mkdocs.yml tidak memuat site_url; kolom Halaman program kosong.\n")
+    if not links.repository:
+        out.write(
+            "Catatan: mkdocs.yml tidak memuat repo_url atau extra.repository; "
+            "kolom Riwayat perubahan kosong.\n"
+        )
     return EXIT_OK
 
 
@@ -544,6 +590,7 @@ COMMANDS = {
     "check": cmd_check,
     "export": cmd_export,
     "pdf": cmd_pdf,
+    "evaluation-pack": cmd_evaluation_pack,
     "new": cmd_new,
     "diff": cmd_diff,
     "codeowners": cmd_codeowners,
@@ -605,6 +652,9 @@ def build_parser() -> argparse.ArgumentParser:
                 kind.add_argument("--root", type=Path, default=argparse.SUPPRESS, help=argparse.SUPPRESS)
         if name in ("export", "pdf"):
             cmd.add_argument("--out", type=Path, required=True, help="folder (export) atau berkas PDF tujuan")
+        if name == "evaluation-pack":
+            cmd.add_argument("year", metavar="TAHUN", help="tahun yang dievaluasi, mis. 2025")
+            cmd.add_argument("--out", type=Path, required=True, help="folder tujuan (dibuat bila belum ada)")
         if name == "remind":
             cmd.add_argument(
                 "--github", action="store_true", help="buka, perbarui atau tutup satu isu pengingat per OPD"
