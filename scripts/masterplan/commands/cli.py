@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime
 import os
 import subprocess
 import sys
@@ -17,8 +18,9 @@ from ..build.site import check_kept
 from ..check.validate import Report
 from ..outputs import book, codeowners, evaluation_pack, evaluation_pack_files, exports
 from ..problems import Problem, plain
+from ..read import revision
 from ..views import Views
-from . import adopt, bench, finance, importer, plandiff, remind, scaffold, sitecheck, upgrade
+from . import adopt, bench, cycle, finance, importer, plandiff, remind, scaffold, sitecheck, upgrade
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -212,9 +214,29 @@ def cmd_codeowners(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _plan_or_problems(args: argparse.Namespace, out: TextIO) -> Report | None:
-    report = check_kept(args.root)
+    ref = getattr(args, "ref", None)
+    if ref:
+        report = _plan_at(args.root, ref, out)
+        if report is None:
+            return None
+    else:
+        report = check_kept(args.root)
     if report.plan is None or report.problems:
         write_text(report, out)
+        return None
+    return report
+
+
+def _plan_at(root: Path, ref: str, out: TextIO) -> Report | None:
+    """The plan as it was at ``ref`` (an edition's tag): its reference date, when it sets
+    none, is the commit's date, so a rebuild gives the same bytes on any day."""
+    try:
+        commit = revision.resolve_revision(root, ref)
+        report = plandiff.load_revision(root, commit)
+        if report.plan is not None and report.plan.info.as_of is None:
+            report.plan.info.as_of = revision.commit_date(root, commit)
+    except revision.DiffError as err:
+        out.write(plain(str(err)) + "\n")
         return None
     return report
 
@@ -225,6 +247,8 @@ def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
     Contoh: masterplan export --out data-terbuka
 
     Berkasnya sama dengan yang diterbitkan situs di /data/. Rencana harus valid lebih dulu.
+    Dengan --ref TAG (mis. edisi-2025-06-30) data terbuka dibangun dari rencana pada tag
+    itu; dibangun dua kali, hasilnya sama persis.
     """
     if args.out.exists() and not args.out.is_dir():
         return _usage_error(
@@ -583,6 +607,53 @@ def cmd_remind(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def cmd_close_year(args: argparse.Namespace, out: TextIO) -> int:
+    """Tutup tahun laporan: realisasinya sesudah ini hanya berubah lewat koreksi terbuka.
+
+    Contoh: masterplan close-year 2025
+
+    Mencatat {year, date, ref} di data/plan.yml (`closed_years`), meng-commit-nya dan
+    membuat tag `tahun-2025-ditutup`. Sesudahnya validator membandingkan realisasi indikator
+    dan anggaran tahun itu dengan nilainya di tag: perubahan tanpa butir `corrections` yang
+    sesuai ditolak (`closed-year-changed`). Ditolak bila ada perubahan yang belum di-commit,
+    tag sudah ada, tahun belum berakhir atau rencana belum valid. Kirim tag ke GitHub:
+    git push origin main tahun-2025-ditutup
+    """
+    try:
+        tag = cycle.close_year(args.root, args.year, datetime.date.today())
+    except cycle.CycleError as err:
+        out.write(plain(str(err)) + "\nTidak ada yang diubah.\n")
+        return EXIT_PROBLEMS
+    out.write(f"Tahun {args.year} ditutup: commit dan tag {tag} dibuat.\n")
+    out.write(f"Kirim ke GitHub: git push origin HEAD {tag}\n")
+    return EXIT_OK
+
+
+def cmd_edition(args: argparse.Namespace, out: TextIO) -> int:
+    """Catat edisi rencana yang ditetapkan dengan Perbup/Perwali.
+
+    Contoh: masterplan edition --name "Edisi Perbup 2025" \\
+              --legal-basis "Peraturan Bupati Wonosobo Nomor 12 Tahun 2025" --date 2025-06-30
+
+    Mencatat edisi di data/plan.yml (`editions`), meng-commit-nya dan membuat tag
+    `edisi-2025-06-30`. Situs menampilkan edisi terakhir di kaki setiap halaman dan di
+    /tentang/, beserta halaman perubahan sejak ditetapkan. Ditolak bila ada perubahan yang
+    belum di-commit, tag sudah ada, tanggal belum terjadi atau rencana belum valid.
+    """
+    try:
+        date = datetime.date.fromisoformat(args.date)
+    except ValueError:
+        return _usage_error("edition", f"--date {args.date!r} bukan tanggal TTTT-BB-HH.")
+    try:
+        tag = cycle.record_edition(args.root, args.name, args.legal_basis, date, datetime.date.today())
+    except cycle.CycleError as err:
+        out.write(plain(str(err)) + "\nTidak ada yang diubah.\n")
+        return EXIT_PROBLEMS
+    out.write(f"Edisi dicatat: commit dan tag {tag} dibuat.\n")
+    out.write(f"Kirim ke GitHub: git push origin HEAD {tag}\n")
+    return EXIT_OK
+
+
 COMMANDS = {
     "validate": cmd_validate,
     "adopt": cmd_adopt,
@@ -597,6 +668,8 @@ COMMANDS = {
     "bench": cmd_bench,
     "import": cmd_import,
     "remind": cmd_remind,
+    "close-year": cmd_close_year,
+    "edition": cmd_edition,
 }
 
 
@@ -652,6 +725,10 @@ def build_parser() -> argparse.ArgumentParser:
                 kind.add_argument("--root", type=Path, default=argparse.SUPPRESS, help=argparse.SUPPRESS)
         if name in ("export", "pdf"):
             cmd.add_argument("--out", type=Path, required=True, help="folder (export) atau berkas PDF tujuan")
+        if name == "export":
+            cmd.add_argument(
+                "--ref", default=None, help="tag atau commit, mis. edisi-2025-06-30 (bawaan: isi sekarang)"
+            )
         if name == "evaluation-pack":
             cmd.add_argument("year", metavar="TAHUN", help="tahun yang dievaluasi, mis. 2025")
             cmd.add_argument("--out", type=Path, required=True, help="folder tujuan (dibuat bila belum ada)")
@@ -661,6 +738,12 @@ def build_parser() -> argparse.ArgumentParser:
             )
         if name == "codeowners":
             cmd.add_argument("--check", action="store_true", help="hanya periksa, jangan menulis")
+        if name == "close-year":
+            cmd.add_argument("year", type=int, help="tahun yang ditutup, mis. 2025")
+        if name == "edition":
+            cmd.add_argument("--name", required=True, help='nama edisi, mis. "Edisi Perbup 2025"')
+            cmd.add_argument("--legal-basis", required=True, help="dasar hukum (nomor Perbup/Perwali)")
+            cmd.add_argument("--date", required=True, help="tanggal penetapan, TTTT-BB-HH")
         if name == "diff":
             cmd.add_argument("base", help="revisi dasar, mis. origin/main")
             cmd.add_argument("head", help="revisi perubahan, mis. HEAD")
