@@ -263,3 +263,20 @@ def test_an_editions_open_data_is_rebuilt_from_its_tag_byte_for_byte(repo: Path,
     assert "Ruang Belajar Digital Desa" in programs and "Judul sesudah penetapan" not in programs
     code, said = run(repo, "export", "--ref", "edisi-1999-01-01", "--out", str(tmp_path / "c"))
     assert code == 1 and "edisi-1999-01-01" in said
+
+
+def test_an_editions_pdf_is_printed_from_its_tag(repo: Path, tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    adopt_edition(repo)
+    tagged = git(repo, "rev-parse", "--short", "edisi-2025-06-30^{commit}").strip()
+    edit(repo, "title: Ruang Belajar Digital Desa", "title: Judul sesudah penetapan")
+    git(repo, "commit", "-q", "-am", "Ubah judul")
+    (repo / "docs/assets").mkdir(parents=True, exist_ok=True)
+    (repo / "docs/assets/masterplan.css").write_text("", encoding="utf-8")
+    out = tmp_path / "edisi.pdf"
+    code, said = run(repo, "pdf", "--ref", "edisi-2025-06-30", "--out", str(out))
+    assert code == 0, said
+    text = " ".join(page.extract_text() for page in PdfReader(out).pages)
+    assert "Ruang Belajar Digital Desa" in text and "Judul sesudah penetapan" not in text
+    assert f"Versi {tagged}" in text

@@ -273,6 +273,10 @@ def cmd_pdf(args: argparse.Namespace, out: TextIO) -> int:
     """Cetak edisi buku rencana induk ke PDF (sampul, daftar isi, versi di setiap halaman).
 
     Contoh: masterplan pdf --out masterplan.pdf
+            masterplan pdf --ref edisi-2025-06-30 --out edisi-2025.pdf
+
+    Dengan --ref TAG edisi cetak dibangun dari rencana pada tag itu (mis. edisi yang
+    ditetapkan), dengan versi commit tag itu di setiap halaman.
     """
     if args.out.is_dir():
         return _usage_error("pdf", f"{args.out} adalah folder; beri path berkas PDF, mis. --out rencana.pdf.")
@@ -286,7 +290,8 @@ def cmd_pdf(args: argparse.Namespace, out: TextIO) -> int:
     if report is None or report.plan is None:
         return EXIT_PROBLEMS
     try:
-        pages = book.write_pdf(report, Views(report.plan), args.root, args.out)
+        commit = revision.resolve_revision(args.root, args.ref) if args.ref else "HEAD"
+        pages = book.write_pdf(report, Views(report.plan), args.root, args.out, commit)
     except OSError as err:
         return _usage_error("pdf", f"tidak dapat menulis ke {args.out}: {err.strerror or err}.")
     out.write(f"{args.out} ({pages} halaman)\n")
@@ -725,7 +730,7 @@ def build_parser() -> argparse.ArgumentParser:
                 kind.add_argument("--root", type=Path, default=argparse.SUPPRESS, help=argparse.SUPPRESS)
         if name in ("export", "pdf"):
             cmd.add_argument("--out", type=Path, required=True, help="folder (export) atau berkas PDF tujuan")
-        if name == "export":
+        if name in ("export", "pdf"):
             cmd.add_argument(
                 "--ref", default=None, help="tag atau commit, mis. edisi-2025-06-30 (bawaan: isi sekarang)"
             )

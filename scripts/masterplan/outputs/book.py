@@ -133,10 +133,11 @@ def _narrative(body: str, path: str, base: str) -> str:
     return html
 
 
-def version(root: Path) -> str:
-    """``Versi a1b2c3d, 22 November 2026``: the git commit and date of the plan."""
+def version(root: Path, revision: str = "HEAD") -> str:
+    """``Versi a1b2c3d, 22 November 2026``: the git commit and date of the plan (of
+    ``revision``, a resolved commit, when printing an edition from its tag)."""
     result = subprocess.run(
-        ["git", "-C", str(root), "log", "-1", "--format=%h %cs"],
+        ["git", "-C", str(root), "log", "-1", "--format=%h %cs", revision, "--"],
         capture_output=True,
         text=True,
         check=False,
@@ -153,20 +154,20 @@ def site_css(root: Path) -> Markup:
     return Markup(css.replace("</", "<\\/"))
 
 
-def pdf_html(report: Report, views: Views, root: Path) -> str:
+def pdf_html(report: Report, views: Views, root: Path, revision: str = "HEAD") -> str:
     """A standalone HTML document of the book, styled for print."""
     return views.render_template(
         "pdf.html",
         "",
         css=site_css(root),
-        version=version(root),
+        version=version(root, revision),
         book=Markup(book_html(report, views, "")),
     )
 
 
-def write_pdf(report: Report, views: Views, root: Path, out: Path) -> int:
+def write_pdf(report: Report, views: Views, root: Path, out: Path, revision: str = "HEAD") -> int:
     """Render the PDF to ``out``; return its page count."""
-    return render_pdf(pdf_html(report, views, root), root, out)
+    return render_pdf(pdf_html(report, views, root, revision), root, out)
 
 
 def render_pdf(html: str, root: Path, out: Path) -> int:
