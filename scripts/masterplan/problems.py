@@ -66,6 +66,9 @@ CATALOGUE: dict[str, str] = {
 
 #: Codes only the commands report (never the validator), so no validation case has them.
 COMMAND_ONLY = {"file-exists"}
+#: Codes that compare the plan with its git tags: a case file (a plan without history)
+#: cannot show them; tests/test_cycle.py does, on temporary repositories.
+GIT_ONLY = {"closed-year-changed", "closed-year-ref"}
 
 
 @dataclass(frozen=True, order=True)

@@ -17,13 +17,14 @@ from pathlib import Path
 from jinja2 import BytecodeCache
 
 from .. import fmt
+from ..check.revision import load_revision
 from ..check.validate import Report, check
-from ..commands.plandiff import PlanDiff, compare, load_revision
+from ..figures.changes import PlanDiff, compare
 from ..html.safehtml import Rendered, fill_slots, slot
 from ..memo import compute
 from ..model import Dimension, DimensionPage, Masterplan, Opd, Program
 from ..outputs.book import book_html
-from ..outputs.exports import export
+from ..outputs.exports import PACKAGE_TITLE, TABLES, export
 from ..outputs.schemas import json_schemas
 from ..problems import Problem
 from ..read.history import Log, Revision, program_history, read_log
@@ -194,7 +195,10 @@ class Site:
     def downloads(self, base: str) -> str:
         """The open-data files and their sizes, for /unduh/: made when its page is written,
         like the print edition."""
-        return self.defer(lambda: self.views.downloads({n: len(d) for n, d in self.exports.items()}, base))
+        titles = {t.name: t.title for t in TABLES} | {"datapackage": PACKAGE_TITLE}
+        return self.defer(
+            lambda: self.views.downloads({n: len(d) for n, d in self.exports.items()}, titles, base)
+        )
 
     def print_edition(self, base: str) -> str:
         """The whole plan in book order, for /cetak/: made when its page is written, so

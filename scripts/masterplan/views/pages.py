@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from ..commands.plandiff import PlanDiff
-from ..outputs.exports import PACKAGE_TITLE, TABLES
+from ..figures.changes import PlanDiff
 from ..read import schema
 from .base import ViewBase
 
@@ -21,9 +20,9 @@ class PageViews(ViewBase):
         """Governance bodies and the Bimtek history."""
         return self.render_template("governance.md", base)
 
-    def downloads(self, sizes: dict[str, int], base: str) -> str:
-        """The open-data files with their sizes, and the PDF."""
-        titles = {t.name: t.title for t in TABLES} | {"datapackage": PACKAGE_TITLE}
+    def downloads(self, sizes: dict[str, int], titles: dict[str, str], base: str) -> str:
+        """The open-data files with their sizes and what each holds (by name without its
+        extension), and the PDF."""
         return self.render_template("downloads.html", base, sizes=sizes, titles=titles)
 
     def since_adopted(self, base: str, diff: PlanDiff | None, error: str) -> str:
