@@ -113,6 +113,11 @@ def test_a_closed_year_changes_only_through_an_open_correction(repo: Path) -> No
     page = Views(report.plan).program_page(program, "")
     assert "Koreksi data 2025" in page
     assert "Rp220.000.000" in page and "Rp235.000.000" in page and "Tagihan Desember" in page
+    # The print edition carries them too.
+    from masterplan.outputs.book import book_html
+
+    printed = book_html(report, Views(report.plan), "")
+    assert printed.count("Koreksi data 2025") == 1 and 'id="koreksi-soc-01-2025"' in printed
     rows = exports.export(report.plan)["corrections.csv"].decode("utf-8").splitlines()
     assert rows[1:] == [
         "SOC-01,2025,Desa dengan ruang belajar digital,6,7,Satu desa terlewat saat verifikasi.,2026-04-15",

@@ -146,7 +146,11 @@ class ProgramViews(ViewBase):
             correction_field=correction_field,
             correction_value=correction_value,
         )
-        return {name: self.render_template(f"program_{name}.html", base, **context) for name in PROGRAM_SLOTS}
+        # The corrections again on their own, for the print edition (which has no history).
+        return {
+            name: self.render_template(f"program_{name}.html", base, **context)
+            for name in (*PROGRAM_SLOTS, "corrections")
+        }
 
     def _indicator_panels(self, program: Program) -> list[IndicatorPanel]:
         as_of = self.plan.as_of
