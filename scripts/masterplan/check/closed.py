@@ -18,6 +18,7 @@ from ..model import Masterplan, Program
 from ..problems import Problem
 from ..read.loader import PLAN_FILE, load_plan
 from ..read.revision import DiffError, read_revision, resolve_revision
+from ..read.schema import key_name
 from ..source import Yaml
 
 #: (programme id, year, field) -> value. ``field`` is an indicator's name (its actual) or
@@ -91,17 +92,18 @@ def _corrected(program: Program, key: tuple[str, int, str], old: float | None, n
     )
 
 
-def _line(program: Program, year: int, field: str) -> int | None:
+def _where(program: Program, year: int, field: str) -> tuple[int | None, str]:
+    """The line and key of the changed value on the page as it is now."""
     meta = program.meta
-    if meta is None:
-        return None
     if field.startswith("spending."):
         at = [
             i for i, s in enumerate(program.spending) if s.year == year and spending_field(s.source) == field
         ]
-        return meta.line(("spending", at[0])) if at else meta.line(("spending",))
-    at = [i for i, ind in enumerate(program.indicators) if ind.name == field]
-    return meta.line(("indicators", at[0], "actuals", year)) if at else meta.line(("indicators",))
+        path: tuple[str | int, ...] = ("spending", at[0]) if at else ("spending",)
+    else:
+        found = [i for i, ind in enumerate(program.indicators) if ind.name == field]
+        path = ("indicators", found[0], "actuals", year) if found else ("indicators",)
+    return (meta.line(path) if meta else None), key_name(path)
 
 
 def _shown(field: str, value: float | None) -> str:
@@ -123,11 +125,12 @@ def _changed(
         f'- {{year: {year}, field: "{field}", old: {_number(old)}, new: {_number(new)}, '
         'reason: "…", date: TTTT-BB-HH}'
     )
+    line, key_path = _where(program, year, field)
     return Problem(
         file=program.path,
-        line=_line(program, year, field),
+        line=line,
         code="closed-year-changed",
-        key="corrections",
+        key=key_path,
         message=(
             f"{what[:1].upper()}{what[1:]} tahun {year} diubah sesudah tahun itu ditutup (tag {ref}): "
             f"{_shown(field, old)} menjadi {_shown(field, new)}."

@@ -143,5 +143,5 @@ def record_edition(root: Path, name: str, legal_basis: str, date: datetime.date,
     if any(e.ref == tag for e in plan.info.editions):
         raise CycleError(f"Edisi bertanggal {date.isoformat()} sudah dicatat.")
     item: dict[str, object] = {"name": name, "legal_basis": legal_basis, "date": date, "ref": tag}
-    _record(root, "editions", item, f"Edisi {name} ({legal_basis})", tag)
+    _record(root, "editions", item, f"Catat {name} ({legal_basis})", tag)
     return tag
