@@ -146,17 +146,7 @@ def test_a_missing_tag_is_named_with_how_to_fetch_it(repo: Path) -> None:
 
 
 def test_an_edition_is_recorded_and_tagged(repo: Path) -> None:
-    code, said = run(
-        repo,
-        "edition",
-        "--name",
-        "Edisi Perbup 2025",
-        "--legal-basis",
-        "Peraturan Bupati Contoh Nomor 12 Tahun 2025",
-        "--date",
-        "2025-06-30",
-    )
-    assert code == 0, said
+    adopt_edition(repo)
     report = check(repo)
     assert report.plan is not None and report.problems == []
     (edition,) = report.plan.info.editions
