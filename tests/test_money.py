@@ -148,6 +148,16 @@ def test_money_reconciles_between_pages_print_and_open_data(sample_site: tuple[P
                 column,
             )
 
+    # Each dimension page states its row of the budget page's table per dimension.
+    by_dimension = _table(budget_page, "realisasi-dimensi")
+    columns = _columns(by_dimension)
+    for d, row in zip(plan.dimensions, by_dimension["rows"]["tbody"], strict=True):
+        cells = dict(zip(columns[1:], row[1:], strict=True))
+        page = (site / "dimensi" / d.key / "index.html").read_text(encoding="utf-8")
+        said = page.split('class="mp-dimension-money">', 1)[1].split("</p>", 1)[0]
+        assert f"<strong>{cells['Realisasi']}</strong> dari" in said, d.key
+        assert f" {cells['Dasar serapan']} tahun" in said and f"<strong>{cells['Serapan']}</strong>" in said, d.key
+
     # Per year, terdanai as the budget page lists it.
     for year in {r["tahun"] for r in on_pagu}:
         rows = [r for r in on_pagu if r["tahun"] == year]

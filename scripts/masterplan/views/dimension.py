@@ -7,6 +7,7 @@ from markupsafe import Markup
 from ..html.safehtml import Rendered, render
 from ..model import Dimension, DimensionPage
 from .base import ViewBase
+from .budget import absorption_text
 
 
 class DimensionViews(ViewBase):
@@ -28,6 +29,10 @@ class DimensionViews(ViewBase):
                 "dimension_intro.html",
                 base,
                 total=sum(p.total_budget for p in programs if p.counted),
+                # The same cell as the budget page's table per dimension.
+                money=self.figures.money_by_dimension()[dimension.key],
+                as_of=self.plan.as_of,
+                absorption_text=absorption_text,
                 **context,
             )
         )
