@@ -10,6 +10,7 @@ GitHub backend turns into a pull request.
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import json
 import os
 import re
@@ -244,8 +245,23 @@ def test_javascript_writer_writes_the_same_bytes_as_python(plan_repo: Path) -> N
             False,
         )
     )
+    # Dates as the form's date widget gives them: written bare, so YAML reads dates.
+    dated = {
+        "id": "LIV-09",
+        "review_by": "2026-06-30",
+        "corrections": [
+            {"year": 2025, "field": "spending.APBD", "old": 1, "new": 2, "reason": "r", "date": "2026-04-15"}
+        ],
+    }
+    cases.append((dated, layout.PROGRAM, False))
     expected = [layout.dump_list(v, lay) if is_list else layout.dump(v, lay) for v, lay, is_list in cases]
     assert _js_dump(cases) == expected
+    assert "review_by: 2026-06-30\n" in expected[-1] and "date: 2026-04-15}" in expected[-1]
+
+
+def test_a_date_is_written_as_a_date() -> None:
+    front = {"id": "LIV-09", "review_by": datetime.date(2026, 6, 30)}
+    assert yaml.safe_load(layout.dump(front)) == front
 
 
 @pytest.mark.parametrize("text", TRICKY)

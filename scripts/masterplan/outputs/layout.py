@@ -16,6 +16,7 @@ double quotes, so that a colon or a leading digit can never change what YAML rea
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -133,6 +134,9 @@ DESCRIBES: list[tuple[type, tuple[Key, ...]]] = [
 # booleans and null.
 PLAIN = re.compile(r"[A-Za-z](?:[A-Za-z0-9 ._()/-]*[A-Za-z0-9._()/-])?")
 RESERVED = {"y", "n", "yes", "no", "on", "off", "true", "false", "null"}
+# A date (review_by, a correction's date) is written bare, as YAML reads a date; quoted it
+# would be text, which the validator refuses for a date field.
+DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 # Escaped inside double quotes: what YAML does not allow raw, or a reader would not see.
 ESCAPE = re.compile(r'[\\"\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff]')
 NAMED = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t"}
@@ -158,8 +162,8 @@ def scalar(value: Any, *, prose: bool = False) -> str:
         return str(value)
     if isinstance(value, float):
         return _number(value)
-    text = str(value)
-    if not prose and PLAIN.fullmatch(text) and text.lower() not in RESERVED:
+    text = value.isoformat() if isinstance(value, datetime.date) else str(value)
+    if not prose and ((PLAIN.fullmatch(text) and text.lower() not in RESERVED) or DATE.fullmatch(text)):
         return text
     return _quoted(text)
 

@@ -5,6 +5,8 @@
 
 const PLAIN = /^[A-Za-z](?:[A-Za-z0-9 ._()/-]*[A-Za-z0-9._()/-])?$/;
 const RESERVED = new Set(["y", "n", "yes", "no", "on", "off", "true", "false", "null"]);
+// A date (review_by, a correction's date) is written bare, as YAML reads a date.
+const DATE = /^[0-9]{4}-[0-9]{2}-[0-9]{2}$/;
 // eslint-disable-next-line no-control-regex
 const ESCAPE = /[\\"\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff]/g;
 const NAMED = { "\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t" };
@@ -37,8 +39,9 @@ export function scalar(value, prose = false) {
   if (value === null || value === undefined) return "null";
   if (typeof value === "boolean") return value ? "true" : "false";
   if (typeof value === "number") return number(value);
-  const text = String(value);
-  if (!prose && PLAIN.test(text) && !RESERVED.has(text.toLowerCase())) return text;
+  // A date the form's YAML reader turned into a Date: the day it names, as written.
+  const text = value instanceof Date ? value.toISOString().slice(0, 10) : String(value);
+  if (!prose && ((PLAIN.test(text) && !RESERVED.has(text.toLowerCase())) || DATE.test(text))) return text;
   return quoted(text);
 }
 
