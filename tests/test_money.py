@@ -137,8 +137,14 @@ def test_money_reconciles_between_pages_print_and_open_data(sample_site: tuple[P
             assert rupiah_value(total[column]) == value, (table_id, column)
         assert percent_value(total["Terdanai"]) == pytest.approx(funded, abs=0.005)
         assert percent_value(total["Serapan"]) == pytest.approx(absorbed, abs=0.005)
-    for table_id in ("realisasi-sumber", "realisasi-dimensi", "realisasi-opd"):
-        table = _table(budget_page, table_id)
+    for html, table_id in (
+        (budget_page, "realisasi-sumber"),
+        (budget_page, "realisasi-dimensi"),
+        (budget_page, "realisasi-opd"),
+        (book, "cetak-realisasi-dimensi"),
+        (book, "cetak-realisasi-opd"),
+    ):
+        table = _table(html, table_id)
         columns = _columns(table)
         for column in ("Pagu", "Realisasi", "Dasar serapan"):
             at = columns.index(column)

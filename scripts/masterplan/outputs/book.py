@@ -100,6 +100,8 @@ def monitoring_html(views: Views, base: str) -> str:
         started=f.started_years,
         by_year=f.money_by_year(),
         by_dimension=f.money_by_dimension(),
+        by_opd=f.money_by_opd().lowest_absorption_first(),
+        opd_names=views.names["opd"],
         funded_years=f.money_by_year(years=f.allocation_years),
         dimension_names=known,
         absorption_text=absorption_text,
