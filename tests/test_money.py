@@ -162,7 +162,8 @@ def test_money_reconciles_between_pages_print_and_open_data(sample_site: tuple[P
         page = (site / "dimensi" / d.key / "index.html").read_text(encoding="utf-8")
         said = page.split('class="mp-dimension-money">', 1)[1].split("</p>", 1)[0]
         assert f"<strong>{cells['Realisasi']}</strong> dari" in said, d.key
-        assert f" {cells['Dasar serapan']} tahun" in said and f"<strong>{cells['Serapan']}</strong>" in said, d.key
+        assert f" {cells['Dasar serapan']} tahun" in said, d.key
+        assert f"<strong>{cells['Serapan']}</strong>" in said, d.key
 
     # Per year, terdanai as the budget page lists it.
     for year in {r["tahun"] for r in on_pagu}:

@@ -13,6 +13,7 @@ import pytest
 
 from masterplan.commands import plandiff
 from masterplan.commands.cli import main
+from masterplan.html import gfm
 
 SOC = """---
 id: SOC-02
@@ -306,7 +307,7 @@ def test_contributor_text_in_the_comment_is_inert(history: Path) -> None:
 
 def test_hostile_text_renders_as_itself() -> None:
     html = rendered(
-        f"- {plandiff._md(HOSTILE)}\n- {plandiff._code(HOSTILE)}\n- {plandiff._message(HOSTILE)}\n"
+        f"- {gfm.inline(HOSTILE)}\n- {gfm.code(HOSTILE)}\n- {gfm.message(HOSTILE)}\n"
     )
     assert [tag for tag, _ in html.tags][:5] == ["ul", "li", "li", "code", "li"]
     assert {tag for tag, _ in html.tags} == {"ul", "li", "code"}
@@ -314,12 +315,12 @@ def test_hostile_text_renders_as_itself() -> None:
     assert HOSTILE.replace("\n", " ") in text  # the code span: exactly the text
     assert "[klik](https://evil.example) ![x](https://evil.example/a.png) @org/team" in text
     assert "<img src=x onerror=alert(1)> | pipe" in text
-    assert_inert(f"- {plandiff._md(HOSTILE)}\n- {plandiff._code(HOSTILE)}\n- {plandiff._message(HOSTILE)}\n")
+    assert_inert(f"- {gfm.inline(HOSTILE)}\n- {gfm.code(HOSTILE)}\n- {gfm.message(HOSTILE)}\n")
 
 
 @pytest.mark.parametrize("value", ["`", "``a`", " a ", "a`", "x | y", "<b>", "##[error]x"])
 def test_code_spans_hold_any_text(value: str) -> None:
-    html = rendered(f"- {plandiff._code(value)}\n")
+    html = rendered(f"- {gfm.code(value)}\n")
     assert [tag for tag, _ in html.tags] == ["ul", "li", "code"]
     assert "".join(html.text).strip().replace("\u200b", "") == value.strip()
-    assert "##[" not in plandiff._code(value)
+    assert "##[" not in gfm.code(value)

@@ -34,6 +34,7 @@ from typing import Any, TextIO
 
 from .. import fmt
 from ..figures import delivery
+from ..html.gfm import code, inline, message
 from ..html.urls import page_url
 from ..model import SLUG, Masterplan, Opd, Program
 from ..outputs.codeowners import teams
@@ -43,7 +44,6 @@ from ..views.base import program_order
 
 # The plan diff's escaping, which the pull request comment already relies on: contributor
 # text renders as itself and can link, embed, mention or close nothing.
-from .plandiff import _code, _md, _message
 
 LABEL = "pengingat"
 TITLE = "Pengingat: {name}"
@@ -168,7 +168,7 @@ def issue_body(opd: Opd, items: list[Reminder], team: str | None, site: str | No
     """The open issue's Markdown: marker, whom it is for, one line a reminder."""
     lines = [
         MARKER.format(key=opd.key),
-        f"Pengingat untuk **{_md(opd_label(opd))}** sebagai OPD pengampu program berikut.",
+        f"Pengingat untuk **{inline(opd_label(opd))}** sebagai OPD pengampu program berikut.",
         "",
         f"Tim OPD: {team}"
         if team
@@ -176,10 +176,10 @@ def issue_body(opd: Opd, items: list[Reminder], team: str | None, site: str | No
         "",
     ]
     for r in items:
-        name = _md(f"{r.program.id} {r.program.title}")
+        name = inline(f"{r.program.id} {r.program.title}")
         if site is not None:
             name = f"[{name}]({site}{page_url(r.program.path)})"
-        lines.append(f"- {name}: {_message(r.task)} ({_code(r.program.path)})")
+        lines.append(f"- {name}: {message(r.task)} ({code(r.program.path)})")
     lines += ["", FOOTER, ""]
     return "\n".join(lines)
 
@@ -187,9 +187,9 @@ def issue_body(opd: Opd, items: list[Reminder], team: str | None, site: str | No
 def closed_body(key: str, opd: Opd | None) -> str:
     """The body an issue is closed with: its list is empty (or the OPD is gone)."""
     who = (
-        f"**{_md(opd_label(opd))}**"
+        f"**{inline(opd_label(opd))}**"
         if opd is not None
-        else f"OPD {_code(key)} (tidak lagi di `data/opd.yml`)"
+        else f"OPD {code(key)} (tidak lagi di `data/opd.yml`)"
     )
     return f"{MARKER.format(key=key)}\nTidak ada lagi pengingat untuk {who}: daftarnya kosong.\n\n{FOOTER}\n"
 
