@@ -42,9 +42,8 @@ from ..problems import plain
 from ..read.history import newest, program_history
 from ..views.base import program_order
 
-# The plan diff's escaping, which the pull request comment already relies on: contributor
-# text renders as itself and can link, embed, mention or close nothing.
-
+# Contributor text goes through html/gfm, as in the pull-request comment: it renders as
+# itself and can link, embed, mention or close nothing.
 LABEL = "pengingat"
 TITLE = "Pengingat: {name}"
 MARKER = "<!-- masterplan-remind: {key} -->"
