@@ -275,3 +275,12 @@ def test_an_editions_pdf_is_printed_from_its_tag(repo: Path, tmp_path: Path) -> 
     text = " ".join(page.extract_text() for page in PdfReader(out).pages)
     assert "Ruang Belajar Digital Desa" in text and "Judul sesudah penetapan" not in text
     assert f"Versi {tagged}" in text
+
+
+def test_removing_a_programme_with_closed_year_values_is_refused(repo: Path) -> None:
+    assert run(repo, "close-year", "2025")[0] == 0
+    (repo / SOC).unlink()
+    problems = check(repo).problems
+    removed = [p for p in problems if p.code == "closed-year-changed"]
+    assert [(p.file, p.key) for p in removed] == [("data/plan.yml", "closed_years")]
+    assert "SOC-01" in removed[0].message and "cancelled" in removed[0].hint

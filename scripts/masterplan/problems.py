@@ -44,6 +44,7 @@ CATALOGUE: dict[str, str] = {
         "Realisasi indikator atau anggaran tahun yang sudah ditutup berubah tanpa butir `corrections`."
     ),
     "closed-year-ref": "Tag git tahun yang ditutup (`closed_years`) tidak dapat dibaca.",
+    "correction-open-year": "Butir `corrections` untuk tahun yang belum ditutup.",
     "shared-code": (
         "Kode sub-kegiatan dipakai dua program tanpa keduanya menyatakan `shared_sub_activities: true`."
     ),

@@ -57,9 +57,14 @@ def _values_at(root: str, commit: str, years: frozenset[int]) -> Values:
     return reported_values(loaded.plan.programs, set(years))
 
 
-def check_closed_years(root: Path, plan: Masterplan, plan_doc: Yaml | None) -> list[Problem]:
+def check_closed_years(
+    root: Path, plan: Masterplan, plan_doc: Yaml | None, pages: set[str] | None
+) -> list[Problem]:
     """A problem for each value of a closed year that differs from its tag without a
-    matching correction; a problem when a closing's tag cannot be read."""
+    matching correction, for each programme with such values whose page is gone (``pages``:
+    the ids of every programme page read, even one with a wrong field; ``None`` when a page
+    could not be read at all, whose id is then unknown), and when a closing's tag cannot be
+    read."""
     problems: list[Problem] = []
     by_ref: dict[str, list[int]] = {}
     for i, closed in enumerate(plan.info.closed_years):
@@ -74,14 +79,34 @@ def check_closed_years(root: Path, plan: Masterplan, plan_doc: Yaml | None) -> l
             continue
         now = reported_values(plan.programs, set(years))
         programs = {p.id: p for p in plan.programs}
+        line = plan_doc.line(("closed_years", items[0])) if plan_doc else None
+        for id_ in sorted({key[0] for key in before} - pages if pages is not None else set()):
+            problems.append(_removed(id_, min(k[1] for k in before if k[0] == id_), ref, line))
         for key in sorted(set(before) | set(now), key=lambda k: (k[0], k[1], k[2])):
             old, new = before.get(key), now.get(key)
             program = programs.get(key[0])
             if old == new or program is None:
-                continue  # a programme removed since is the plan diff's to show
+                continue  # removed (above), or read with a wrong field (reported already)
             if not _corrected(program, key, old, new):
                 problems.append(_changed(program, key, old, new, ref))
     return problems
+
+
+def _removed(id_: str, year: int, ref: str, line: int | None) -> Problem:
+    return Problem(
+        file=PLAN_FILE,
+        line=line,
+        code="closed-year-changed",
+        key="closed_years",
+        message=(
+            f"Program {id_} melaporkan realisasi tahun {year} yang sudah ditutup (tag {ref}), "
+            "tetapi halamannya dihapus."
+        ),
+        hint=(
+            "Kembalikan halamannya; bila program itu tidak dilanjutkan, ubah statusnya menjadi "
+            "`cancelled` dengan `status_note`, agar angka tahun yang ditutup tetap utuh."
+        ),
+    )
 
 
 def _corrected(program: Program, key: tuple[str, int, str], old: float | None, new: float | None) -> bool:

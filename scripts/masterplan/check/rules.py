@@ -50,6 +50,7 @@ Kind = Literal[
     "whole-or-quarters",
     "quarter-not-after-as-of",
     "claimed-code",
+    "closed-year",
     "no-template",
     "no-tag",
 ]
@@ -134,6 +135,14 @@ RULES: tuple[Rule, ...] = (
         "Kode sub-kegiatan {value} juga dipakai oleh {path}.",
         "Bila sub-kegiatan itu memang membiayai kedua program, isi {shared_sub_activities} "
         "dengan `true` di kedua halaman; bila tidak, perbaiki kodenya.",
+    ),
+    Rule(
+        "correction-open-year",
+        "closed-year",
+        "corrections.*.year",
+        "Koreksi untuk tahun {value}, padahal tahun itu belum ditutup.",
+        "Ubah realisasinya langsung lalu hapus butir koreksi ini, atau tutup tahun itu lebih dulu "
+        "(`masterplan close-year {value}`).",
     ),
     Rule(
         "year-out-of-period",
@@ -237,6 +246,8 @@ class Context:
     #: Canonical sub-kegiatan code -> [(page, whether that page declares it shared)].
     codes: Mapping[str, list[tuple[str, bool]]] = dataclasses.field(default_factory=dict)
     next_ids: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    #: Years closed in data/plan.yml (``closed_years``): only they take corrections.
+    closed_years: tuple[int, ...] = ()
     path: str = ""
 
 
@@ -349,6 +360,8 @@ def _check(rule: Rule, record: Any, ctx: Context | None) -> Iterator[Violation]:
             words["path"] = others[0][0] if others else ""
             shared = record.get("shared_sub_activities") is True and all(s for _, s in others)
             bad = bool(others) and not shared
+        elif rule.kind == "closed-year":
+            bad = _number(value) and value not in ctx.closed_years
         elif rule.kind == "unused-id":
             holder = ctx.ids.get(value) if isinstance(value, str) else None
             prefix = value.split("-")[0] if isinstance(value, str) else ""

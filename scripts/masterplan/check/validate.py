@@ -68,7 +68,8 @@ def check(root: Path, *, memo: Memo = compute, closed_years: bool = True) -> Rep
         evaluations = loaded.data.get(EVALUATIONS_FILE)
         problems += validate_delivery.check_evaluations(loaded.plan, evaluations, ids)
         if closed_years and loaded.plan.info.closed_years:
-            problems += closed.check_closed_years(root, loaded.plan, loaded.data.get(PLAN_FILE))
+            present = None if ids is None else set(ids)
+            problems += closed.check_closed_years(root, loaded.plan, loaded.data.get(PLAN_FILE), present)
     # One problem can be reached twice (e.g. a duplicate key seen at two depths).
     unique = sorted(set(problems), key=lambda p: (p.file, p.line or 0, p.code, p.key))
     return Report(plan=loaded.plan, problems=unique, files=loaded.files)
@@ -111,6 +112,7 @@ def rule_context(plan: Masterplan, programs: Iterable[Program]) -> rules.Context
         ids=ids,
         next_ids={prefix: next_id(plan, dim) for dim, prefix in PREFIXES.items()},
         codes=claimed_codes(programs),
+        closed_years=tuple(c.year for c in plan.info.closed_years),
     )
 
 

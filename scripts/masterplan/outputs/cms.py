@@ -353,6 +353,7 @@ def rule_context(plan: Masterplan) -> dict[str, Any]:
         "ids": dict(ctx.ids),
         "next_ids": dict(ctx.next_ids),
         "codes": dict(ctx.codes),
+        "closed_years": list(ctx.closed_years),
         "fields": fmt.FIELDS,
         "labels": {"status": fmt.STATUS, "horizon": fmt.HORIZON, "lead": opds, "support": opds},
     }

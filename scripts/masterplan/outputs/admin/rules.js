@@ -139,7 +139,8 @@ function* check(rule, record, ctx) {
       words.path = others.length ? others[0][0] : "";
       const shared = record.shared_sub_activities === true && others.every(([, s]) => s);
       bad = others.length > 0 && !shared;
-    } else if (rule.kind === "unused-id") {
+    } else if (rule.kind === "closed-year") bad = isNumber(value) && !ctx.closed_years.includes(value);
+    else if (rule.kind === "unused-id") {
       const holder = typeof value === "string" ? ctx.ids[value] : undefined;
       Object.assign(words, { path: holder, next: ctx.next_ids[String(value).split("-")[0]] ?? "" });
       bad = holder !== undefined && holder !== ctx.path;
