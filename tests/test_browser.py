@@ -264,9 +264,14 @@ def test_no_wcag_a_or_aa_violations(page: Any, server: str, path: str) -> None:
     # (dequelabs/axe-core#2768). Lay everything out, as scrolling does, then check.
     page.add_style_tag(content="* { content-visibility: visible !important; }")
     page.add_script_tag(path=str(AXE))
+    # The print edition repeats one programme template per programme (46 in the sample,
+    # each page of which axe checks elsewhere): the first three of each run of them are
+    # checked here, which keeps the page's own structure in and 20 s of the suite out.
+    repeated = ".mp-book-program ~ .mp-book-program ~ .mp-book-program ~ .mp-book-program"
     result = page.evaluate(
-        "() => axe.run(document, {runOnly: {type: 'tag', values: "
-        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
+        "(repeated) => axe.run({include: [['html']], exclude: [[repeated]]}, {runOnly: {type: 'tag', values: "
+        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})",
+        repeated,
     )
     problems = [
         f"{v['id']}: {v['help']} ({len(v['nodes'])}x, e.g. {v['nodes'][0]['target']})"
