@@ -381,7 +381,7 @@ def test_print_edition_has_a_monitoring_chapter_that_agrees_with_the_model(plan_
 
     # Planned (started years) against spent per dimension, as on the budget page.
     f = Figures(plan)
-    ps = f.money_by_dimension()
+    ps = f.money_by_dimension
     rows_ = cells(chapter, "cetak-realisasi-dimensi")
     assert [row[0] for row in rows_] == [d.name_en for d in plan.dimensions]
     for d, row in zip(plan.dimensions, rows_, strict=True):

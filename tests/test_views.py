@@ -309,7 +309,7 @@ def test_opds_are_ordered_as_their_captions_say(plan_repo: Path) -> None:
     bad = [row.tally.count("behind") + row.tally.count("not-reported") for row in opds]
     assert bad == sorted(bad, reverse=True), "the most indicators off target first"
     f = views.figures
-    spent = f.money_by_opd().lowest_absorption_first()
+    spent = f.money_by_opd.lowest_absorption_first()
     shown = [spent[r].absorption for r in spent.rows if spent[r].absorption is not None]
     assert shown == sorted(shown), "spending by OPD: the lowest serapan first"
 

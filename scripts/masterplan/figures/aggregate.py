@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TypeVar
+from functools import cached_property
 
-from ..model import BudgetLine, Masterplan, Opd, Program, SpendingLine, quarter_of
+from ..model import BudgetLine, Masterplan, Opd, Program, quarter_of
 from . import money
 from .money import Money
 
@@ -108,16 +108,15 @@ class Progress:
         return [p for p in self.programs if p.status == "delayed"]
 
 
-#: A budget or spending line: both have a year, an amount and a source.
-Line = TypeVar("Line", BudgetLine, SpendingLine)
-
-
 class Figures:
     """All aggregates of one plan, each computed on first use and then kept."""
 
     def __init__(self, plan: Masterplan):
         self.plan = plan
         self._roles: dict[str, dict[str, Roles]] | None = None
+        # Each programme's money per (year, source), worked out once per build: every
+        # money table (per year, source, dimension, OPD, each OPD page) sums the same cells.
+        self._cells: dict[str, dict[tuple[int, str], Money]] = {}
 
     @property
     def roles(self) -> dict[str, dict[str, Roles]]:
@@ -157,32 +156,9 @@ class Figures:
         programs: Iterable[Program] | None = None,
     ) -> Table:
         """Sum budget lines into a table keyed by two functions of (programme, line)."""
-        return self._sum(lambda p: p.budget, rows, columns, row_order, column_order, programs)
-
-    def spending(
-        self,
-        rows: Callable[[Program, SpendingLine], str],
-        columns: Callable[[Program, SpendingLine], str],
-        *,
-        row_order: Iterable[str],
-        column_order: Iterable[str],
-        programs: Iterable[Program] | None = None,
-    ) -> Table:
-        """Sum spending lines (realisasi) into a table, as :meth:`budget` does budgets."""
-        return self._sum(lambda p: p.spending, rows, columns, row_order, column_order, programs)
-
-    def _sum(
-        self,
-        lines: Callable[[Program], Iterable[Line]],
-        rows: Callable[[Program, Line], str],
-        columns: Callable[[Program, Line], str],
-        row_order: Iterable[str],
-        column_order: Iterable[str],
-        programs: Iterable[Program] | None,
-    ) -> Table:
         cells: dict[tuple[str, str], int] = defaultdict(int)
         for p in self.plan.counted_programs if programs is None else programs:
-            for line in lines(p):
+            for line in p.budget:
                 cells[rows(p, line), columns(p, line)] += line.amount
         return Table(rows=list(row_order), columns=list(column_order), cells=dict(cells))
 
@@ -197,10 +173,13 @@ class Figures:
         return [s for s in SOURCES if s in used]
 
     @property
-    def spending_sources(self) -> list[str]:
-        """Sources of the budget or of the spending, in the contract's order."""
-        used = {line.source for p in self.plan.counted_programs for line in p.budget}
-        used |= {line.source for p in self.plan.programs for line in p.spending}
+    def money_sources(self) -> list[str]:
+        """Sources of the indication, the pagu or the realisasi of the counted programmes,
+        in the contract's order: every row a money table per source can have."""
+        used: set[str] = set()
+        for p in self.plan.counted_programs:
+            used |= {line.source for line in p.budget} | {a.source for a in p.allocations}
+            used |= {s.source for s in p.spending}
         return [s for s in SOURCES if s in used]
 
     @property
@@ -238,32 +217,6 @@ class Figures:
             column_order=self.years,
         )
 
-    def spending_dimension_year(self) -> Table:
-        return self.spending(
-            lambda p, _: p.dimension,
-            lambda _, line: str(line.year),
-            row_order=[d.key for d in self.plan.dimensions],
-            column_order=self.years,
-        )
-
-    def spending_source_year(self, programs: Iterable[Program] | None = None) -> Table:
-        return self.spending(
-            lambda _, line: line.source,
-            lambda _, line: str(line.year),
-            row_order=self.spending_sources,
-            column_order=self.years,
-            programs=programs,
-        )
-
-    def spending_opd_year(self) -> Table:
-        """Spending of the programmes each OPD leads."""
-        return self.spending(
-            lambda p, _: p.lead,
-            lambda _, line: str(line.year),
-            row_order=[o.key for o in self.plan.opds],
-            column_order=self.years,
-        )
-
     def money(
         self,
         row: Callable[[Program, int, str], str],
@@ -281,7 +234,9 @@ class Figures:
         for p in self.plan.counted_programs if programs is None else programs:
             if not p.counted:
                 continue
-            for (year, source), m in money.cells(p).items():
+            if p.path not in self._cells:
+                self._cells[p.path] = money.cells(p)
+            for (year, source), m in self._cells[p.path].items():
                 if year in wanted:
                     key = row(p, year, source)
                     cells[key] = cells[key] + m
@@ -294,14 +249,18 @@ class Figures:
         chosen = self.started_year_numbers if years is None else list(years)
         return self.money(lambda _p, y, _s: str(y), [str(y) for y in chosen], years=chosen, programs=programs)
 
+    @cached_property
     def money_by_source(self) -> MoneyTable:
-        return self.money(lambda _p, _y, s: s, self.spending_sources)
+        return self.money(lambda _p, _y, s: s, self.money_sources)
 
+    @cached_property
     def money_by_dimension(self) -> MoneyTable:
         return self.money(lambda p, _y, _s: p.dimension, [d.key for d in self.plan.dimensions])
 
+    @cached_property
     def money_by_opd(self) -> MoneyTable:
-        """Of the programmes each OPD leads (the lead answers for the money)."""
+        """Of the programmes each OPD leads (the lead answers for the money). Kept, as
+        the other tables per source and dimension: several pages show them."""
         return self.money(lambda p, _y, _s: p.lead, [o.key for o in self.plan.opds])
 
     @property

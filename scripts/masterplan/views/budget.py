@@ -45,9 +45,9 @@ class BudgetViews(ViewBase):
                 started=f.started_years,
                 by_year=by_year,
                 funded_years=f.money_by_year(years=f.allocation_years),
-                by_source=f.money_by_source(),
-                by_dimension=f.money_by_dimension(),
-                by_opd=f.money_by_opd().lowest_absorption_first(),
+                by_source=f.money_by_source,
+                by_dimension=f.money_by_dimension,
+                by_opd=f.money_by_opd.lowest_absorption_first(),
                 quarters=f.quarters(),
                 absorption_text=absorption_text,
                 chart_dimensions=charts.bar_chart(

@@ -30,7 +30,7 @@ class DimensionViews(ViewBase):
                 base,
                 total=sum(p.total_budget for p in programs if p.counted),
                 # The same cell as the budget page's table per dimension.
-                money=self.figures.money_by_dimension()[dimension.key],
+                money=self.figures.money_by_dimension[dimension.key],
                 as_of=self.plan.as_of,
                 absorption_text=absorption_text,
                 **context,
