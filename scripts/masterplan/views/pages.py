@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..figures.changes import PlanDiff
 from ..read import schema
+from .budget import absorption_text
 from .base import ViewBase
 
 
@@ -13,7 +14,11 @@ class PageViews(ViewBase):
     def home(self, base: str = "") -> str:
         """Vision, missions, key figures, the six dimensions and the quick wins."""
         return self.render_template(
-            "home.md", base, quick_wins=self.quick_wins, spending=self.figures.money_by_year()
+            "home.md",
+            base,
+            quick_wins=self.quick_wins,
+            spending=self.figures.money_by_year(),
+            absorption_text=absorption_text,
         )
 
     def governance(self, base: str = "") -> str:
