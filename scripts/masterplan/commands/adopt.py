@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from ..outputs import codeowners, layout
 from ..read.files import DIMENSION_DIR, PROGRAM_DIR
 from ..read.loader import EVALUATIONS_FILE, OPD_FILE, PLAN_FILE, RPJMD_FILE
 from ..read.nomenclature import NOMENCLATURE_FILE
+from ..read.revision import unclean
 
 #: Agencies every kabupaten and kota has, with the names the national programme uses.
 #: A region adds its own with `masterplan new opd` or in the form.
@@ -103,24 +103,6 @@ def check_request(region: Region) -> list[str]:
     return errors
 
 
-def _dirty(root: Path) -> str | None:
-    """Why the working tree may not be changed, or None."""
-    try:
-        result = subprocess.run(
-            ["git", "-C", str(root), "status", "--porcelain", "--untracked-files=normal"],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-    except OSError:
-        return "git tidak ditemukan."
-    if result.returncode != 0:
-        return f"{root} bukan repositori git."
-    if result.stdout.strip():
-        return "ada perubahan yang belum di-commit (git status). Commit atau batalkan dulu."
-    return None
-
-
 def _quoted(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)  # a JSON string is a YAML string
 
@@ -163,7 +145,7 @@ def adopt(root: Path, region: Region) -> list[str]:
     errors = check_request(region)
     if errors:
         raise AdoptError(" ".join(errors))
-    why = _dirty(root)
+    why = unclean(root)
     if why:
         raise AdoptError(f"Tidak dijalankan: {why}")
     mkdocs = root / "mkdocs.yml"

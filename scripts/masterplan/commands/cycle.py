@@ -19,6 +19,7 @@ from pathlib import Path
 from ..check.validate import check
 from ..model import GIT_TAG, Masterplan
 from ..read.loader import PLAN_FILE, load_plan
+from ..read.revision import unclean
 from ..source import Yaml
 
 
@@ -35,11 +36,9 @@ def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 def _ready(root: Path, tag: str) -> Masterplan:
     """The plan, valid, in a clean git tree where ``tag`` does not exist yet."""
-    status = _git(root, "status", "--porcelain", "--untracked-files=normal")
-    if status.returncode != 0:
-        raise CycleError(f"{root} bukan repositori git.")
-    if status.stdout.strip():
-        raise CycleError("Ada perubahan yang belum di-commit (git status). Commit atau batalkan dulu.")
+    why = unclean(root)
+    if why:
+        raise CycleError(why[:1].upper() + why[1:])
     if not re.fullmatch(GIT_TAG, tag):
         raise CycleError(f"Nama tag `{tag}` tidak sah.")
     if _git(root, "rev-parse", "--verify", "--quiet", f"refs/tags/{tag}").returncode == 0:

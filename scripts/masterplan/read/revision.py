@@ -33,6 +33,20 @@ def _git(root: Path, *args: str, stdin: bytes | None = None) -> subprocess.Compl
         raise DiffError("perintah `git` tidak ditemukan; pasang git lebih dulu.") from err
 
 
+def unclean(root: Path) -> str | None:
+    """Why the working tree may not be changed by a command that commits or replaces
+    files (adopt, edition, close-year), or ``None`` when it is a clean git checkout."""
+    try:
+        result = _git(root, "status", "--porcelain", "--untracked-files=normal")
+    except DiffError:
+        return "git tidak ditemukan."
+    if result.returncode != 0:
+        return f"{root} bukan repositori git."
+    if result.stdout.strip():
+        return "ada perubahan yang belum di-commit (git status). Commit atau batalkan dulu."
+    return None
+
+
 def resolve_revision(root: Path, revision: str) -> str:
     """The commit SHA that ``revision`` names, or :class:`DiffError`.
 

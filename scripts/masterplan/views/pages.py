@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from ..figures.changes import PlanDiff
 from ..read import schema
-from .budget import absorption_text
 from .base import ViewBase
+from .budget import absorption_text
 
 
 class PageViews(ViewBase):
