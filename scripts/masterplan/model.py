@@ -293,6 +293,11 @@ class PlanInfo:
     )
 
     @property
+    def closed(self) -> tuple[int, ...]:
+        """The years closed so far."""
+        return tuple(c.year for c in self.closed_years)
+
+    @property
     def edition(self) -> Edition | None:
         """The edition in force: the latest adopted one."""
         return max(self.editions, key=lambda e: e.date, default=None)

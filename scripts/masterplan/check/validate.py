@@ -112,7 +112,7 @@ def rule_context(plan: Masterplan, programs: Iterable[Program]) -> rules.Context
         ids=ids,
         next_ids={prefix: next_id(plan, dim) for dim, prefix in PREFIXES.items()},
         codes=claimed_codes(programs),
-        closed_years=tuple(c.year for c in plan.info.closed_years),
+        closed_years=plan.info.closed,
     )
 
 

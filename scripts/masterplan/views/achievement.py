@@ -133,7 +133,7 @@ class AchievementViews(ViewBase):
     def reporting_rows(self) -> list[tuple[str, str, list[delivery.Reporting]]]:
         """Reporting status per lead OPD (name, url, per passed year), the whole plan last."""
         plan = self.plan
-        years, closed = plan.info.period.years, [c.year for c in plan.info.closed_years]
+        years, closed = plan.info.period.years, plan.info.closed
         rows = []
         for o in plan.opds:
             led = self.figures.opd_roles(o.key).lead

@@ -88,7 +88,7 @@ class CatalogueViews(ViewBase):
             absorption_text=absorption_text,
             tally=delivery.tally(roles.lead, as_of),
             reporting=delivery.reporting(
-                roles.lead, as_of, self.plan.info.period.years, [c.year for c in self.plan.info.closed_years]
+                roles.lead, as_of, self.plan.info.period.years, self.plan.info.closed
             ),
             STATES=delivery.STATES,
             behind_year=year,
