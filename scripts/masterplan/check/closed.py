@@ -12,9 +12,10 @@ from __future__ import annotations
 import tempfile
 from functools import lru_cache
 from pathlib import Path
+from typing import get_args
 
 from .. import fmt
-from ..model import Masterplan, Program
+from ..model import Masterplan, Program, Source
 from ..problems import Problem
 from ..read.loader import PLAN_FILE, load_plan
 from ..read.revision import DiffError, read_revision, resolve_revision
@@ -27,8 +28,26 @@ from ..source import Yaml
 Values = dict[tuple[str, int, str], float]
 
 
+#: How a correction names the realisasi anggaran of one source: ``spending.APBD``.
+SPENDING = "spending."
+
+
 def spending_field(source: str) -> str:
-    return f"spending.{source}"
+    return SPENDING + source
+
+
+def spending_source(field: str) -> str | None:
+    """The funding source a correction's ``field`` names, or ``None``: then it names an
+    indicator (by its name)."""
+    source = field.removeprefix(SPENDING)
+    return source if field.startswith(SPENDING) and source in get_args(Source) else None
+
+
+def shown(field: str, value: float | None) -> str:
+    """A value of ``field`` as readers read it: rupiah for realisasi anggaran."""
+    if value is None:
+        return "tidak ada"
+    return fmt.rupiah(int(value)) if spending_source(field) else fmt.number(value)
 
 
 def reported_values(programs: list[Program], years: set[int]) -> Values:
@@ -120,7 +139,7 @@ def _corrected(program: Program, key: tuple[str, int, str], old: float | None, n
 def _where(program: Program, year: int, field: str) -> tuple[int | None, str]:
     """The line and key of the changed value on the page as it is now."""
     meta = program.meta
-    if field.startswith("spending."):
+    if spending_source(field):
         at = [
             i for i, s in enumerate(program.spending) if s.year == year and spending_field(s.source) == field
         ]
@@ -131,21 +150,12 @@ def _where(program: Program, year: int, field: str) -> tuple[int | None, str]:
     return (meta.line(path) if meta else None), key_name(path)
 
 
-def _shown(field: str, value: float | None) -> str:
-    if value is None:
-        return "tidak ada"
-    return fmt.rupiah(int(value)) if field.startswith("spending.") else fmt.number(value)
-
-
 def _changed(
     program: Program, key: tuple[str, int, str], old: float | None, new: float | None, ref: str
 ) -> Problem:
     _, year, field = key
-    what = (
-        f"realisasi anggaran {field.split('.', 1)[1]}"
-        if field.startswith("spending.")
-        else f"realisasi {field!r}"
-    )
+    source = spending_source(field)
+    what = f"realisasi anggaran {source}" if source else f"realisasi {field!r}"
     entry = (
         f'- {{year: {year}, field: "{field}", old: {_number(old)}, new: {_number(new)}, '
         'reason: "…", date: TTTT-BB-HH}'
@@ -158,11 +168,11 @@ def _changed(
         key=key_path,
         message=(
             f"{what[:1].upper()}{what[1:]} tahun {year} diubah sesudah tahun itu ditutup (tag {ref}): "
-            f"{_shown(field, old)} menjadi {_shown(field, new)}."
+            f"{shown(field, old)} menjadi {shown(field, new)}."
         ),
         hint=(
             f"Bila ini koreksi, catat terbuka di `corrections` halaman ini: {entry} (isi alasan dan "
-            f"tanggal). Bila tidak, kembalikan nilainya ke {_shown(field, old)}."
+            f"tanggal). Bila tidak, kembalikan nilainya ke {shown(field, old)}."
         ),
     )
 

@@ -10,6 +10,7 @@ from functools import cached_property
 from markupsafe import Markup
 
 from .. import fmt
+from ..check.closed import shown, spending_source
 from ..figures import delivery, money
 from ..figures.delivery import IndicatorYear
 from ..html import charts
@@ -65,14 +66,8 @@ def achievement_text(value: float | None) -> str:
 def correction_field(field: str) -> str:
     """What a correction names, as readers say it: ``spending.APBD`` -> "Realisasi anggaran
     APBD"; an indicator's name -> "Realisasi indikator: <name>"."""
-    kind, _, source = field.partition(".")
-    if kind == "spending" and source:
-        return f"Realisasi anggaran {source}"
-    return f"Realisasi indikator: {field}"
-
-
-def correction_value(field: str, value: float) -> str:
-    return fmt.rupiah(int(value)) if field.startswith("spending.") else fmt.number(value)
+    source = spending_source(field)
+    return f"Realisasi anggaran {source}" if source else f"Realisasi indikator: {field}"
 
 
 @dataclass(frozen=True)
@@ -144,7 +139,7 @@ class ProgramViews(ViewBase):
             codes=list(dict.fromkeys(canonical_code(c) for c in program.sub_activities)),
             nomenclature=self.plan.nomenclature,
             correction_field=correction_field,
-            correction_value=correction_value,
+            correction_value=shown,
         )
         # The corrections again on their own, for the print edition (which has no history).
         return {
