@@ -241,6 +241,14 @@ def _plan_at(root: Path, ref: str, out: TextIO) -> Report | None:
     return report
 
 
+def _not_a_folder(command: str, path: Path, example: str) -> int:
+    return _usage_error(
+        command,
+        f"{path} adalah berkas, bukan folder; berkas itu tidak ditimpa. "
+        f"Beri --out sebuah folder (baru atau yang sudah ada), mis. --out {example}.",
+    )
+
+
 def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
     """Tulis data terbuka (CSV, JSON, datapackage.json) ke sebuah folder.
 
@@ -251,11 +259,7 @@ def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
     itu; dibangun dua kali, hasilnya sama persis.
     """
     if args.out.exists() and not args.out.is_dir():
-        return _usage_error(
-            "export",
-            f"{args.out} adalah berkas, bukan folder; berkas itu tidak ditimpa. "
-            "Beri --out sebuah folder (baru atau yang sudah ada), mis. --out data-terbuka.",
-        )
+        return _not_a_folder("export", args.out, "data-terbuka")
     report = _plan_or_problems(args, out)
     if report is None or report.plan is None:
         return EXIT_PROBLEMS
@@ -315,11 +319,7 @@ def cmd_evaluation_pack(args: argparse.Namespace, out: TextIO) -> int:
     if not (args.year.isascii() and args.year.isdigit() and len(args.year) == 4):
         return _usage_error("evaluation-pack", f"TAHUN {args.year!r} bukan tahun; beri mis. 2025.")
     if args.out.exists() and not args.out.is_dir():
-        return _usage_error(
-            "evaluation-pack",
-            f"{args.out} adalah berkas, bukan folder; berkas itu tidak ditimpa. "
-            "Beri --out sebuah folder (baru atau yang sudah ada), mis. --out paket-evaluasi.",
-        )
+        return _not_a_folder("evaluation-pack", args.out, "paket-evaluasi")
     report = _plan_or_problems(args, out)
     if report is None or report.plan is None:
         return EXIT_PROBLEMS
