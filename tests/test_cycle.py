@@ -284,3 +284,19 @@ def test_removing_a_programme_with_closed_year_values_is_refused(repo: Path) -> 
     removed = [p for p in problems if p.code == "closed-year-changed"]
     assert [(p.file, p.key) for p in removed] == [("data/plan.yml", "closed_years")]
     assert "SOC-01" in removed[0].message and "cancelled" in removed[0].hint
+
+
+def test_the_since_adopted_totals_are_the_whole_plans_not_the_changed_years(repo: Path) -> None:
+    from masterplan.build.site import Site
+
+    adopt_edition(repo)
+    before = sum(p.total_budget for p in check(repo).plan.programs)  # type: ignore[union-attr]
+    edit(
+        repo,
+        "  - {year: 2026, amount: 300000000, source: APBD}",
+        "  - {year: 2026, amount: 350000000, source: APBD}",
+    )
+    site = Site(repo)
+    html = site.views.since_adopted("", *site.since_adopted)
+    after = before + 50_000_000
+    assert f"{fmt.rupiah(before)} menjadi <strong>{fmt.rupiah(after)}</strong>" in html

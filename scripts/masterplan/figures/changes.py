@@ -55,6 +55,9 @@ class PlanDiff:
     new_problems: list[Problem]
     evaluations: list[str] = field(default_factory=list)
     """Changes to data/evaluations.yml, each a sentence of plain text."""
+    budget_total: tuple[int, int] = (0, 0)
+    """The indicative budget of every programme (cancelled ones too, as ``budget``),
+    before and after."""
 
     @property
     def empty(self) -> bool:
@@ -85,6 +88,7 @@ def compare(base: Report, head: Report, *, base_name: str, head_name: str) -> Pl
         moved=[(old[i], new[i]) for i in sorted(old.keys() & new.keys()) if old[i].path != new[i].path],
         changed=changed,
         budget=_budget_deltas(base.plan, head.plan),
+        budget_total=(_all_budget(base.plan), _all_budget(head.plan)),
         new_problems=[p for p in head.problems if (p.file, p.code, p.key, p.message) not in seen],
         evaluations=_evaluation_changes(
             base.plan.evaluations if base.plan else [], head.plan.evaluations if head.plan else []
@@ -231,6 +235,10 @@ def _evaluation_changes(base: list[Evaluation], head: list[Evaluation]) -> list[
 
 def _score(value: float | None) -> str:
     return "—" if value is None else fmt.number(value)
+
+
+def _all_budget(plan: Masterplan | None) -> int:
+    return sum(p.total_budget for p in plan.programs) if plan else 0
 
 
 def _budget_deltas(base: Masterplan | None, head: Masterplan | None) -> dict[str, list[tuple[str, int, int]]]:

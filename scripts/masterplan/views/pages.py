@@ -33,14 +33,8 @@ class PageViews(ViewBase):
     def since_adopted(self, base: str, diff: PlanDiff | None, error: str) -> str:
         """"Perubahan sejak ditetapkan": programme by programme, what the living plan
         changed since the edition in force, with totals."""
-        edition = self.plan.info.edition
-        totals = None
-        if diff is not None:
-            before = sum(old for _, old, _ in diff.budget["tahun"])
-            after = sum(new for _, _, new in diff.budget["tahun"])
-            totals = (before, after)
         return self.render_template(
-            "since_adopted.html", base, edition=edition, diff=diff, error=error, totals=totals
+            "since_adopted.html", base, edition=self.plan.info.edition, diff=diff, error=error
         )
 
     def schema_table(self, cls: type) -> str:
