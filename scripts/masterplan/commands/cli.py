@@ -12,8 +12,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn, TextIO
 
-import yaml
-
 from ..build.site import check_kept
 from ..check.validate import Report
 from ..outputs import book, codeowners, evaluation_pack, evaluation_pack_files, exports
@@ -345,13 +343,9 @@ def cmd_evaluation_pack(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _site_url(config: Path) -> str | None:
-    """``site_url`` of mkdocs.yml; None when it is absent or the file uses tags (such as
-    ``!!python/name``) that a safe reader refuses: the build has read it already."""
-    try:
-        settings = yaml.safe_load(config.read_text(encoding="utf-8"))
-    except yaml.YAMLError:
-        return None
-    return settings.get("site_url") if isinstance(settings, dict) else None
+    """``site_url`` of mkdocs.yml (the one reader of the site's addresses); None when it
+    is absent or unreadable (the build has read and reported it already)."""
+    return evaluation_pack.read_links(config).site_url or None
 
 
 def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
@@ -603,7 +597,7 @@ def cmd_remind(args: argparse.Namespace, out: TextIO) -> int:
     remind.write_text(plan, lists, out)
     if github is not None:
         config = args.root / "mkdocs.yml"
-        site = remind.site_base(_site_url(config) if config.is_file() else None)
+        site = remind.site_base(_site_url(config))
         try:
             remind.sync(github, plan, lists, site, out)
         except remind.GitHubError as err:
